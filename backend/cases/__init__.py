@@ -1,0 +1,1 @@
+"""Cases: the closed loop from report to closure (workflow table, service, views)."""
