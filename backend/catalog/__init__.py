@@ -1,0 +1,1 @@
+"""The national component/event catalog: validation, loading and lookups."""

@@ -1,0 +1,57 @@
+"""Loading the catalog into the database and reading the active edition."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.catalog.parse import EDITIONS, CatalogRow, count_by_edition_kind
+from backend.models import CatalogClass, Setting
+
+ACTIVE_EDITION_KEY = "catalog.active_edition"
+
+
+def load_catalog(*, db_session: Session, rows: list[CatalogRow]) -> dict[str, dict[str, int]]:
+    """Insert new classes and refresh names of known ones; local settings are kept.
+
+    The caller owns the transaction, so a failure loads nothing.
+    """
+    existing = {
+        (c.edition, c.kind, c.minor_code): c for c in db_session.scalars(select(CatalogClass)).all()
+    }
+    for row in rows:
+        cls = existing.get((row.edition, row.kind, row.minor_code))
+        if cls is None:
+            cls = CatalogClass(edition=row.edition, kind=row.kind, minor_code=row.minor_code)
+            db_session.add(cls)
+        cls.major_code = row.major_code
+        cls.major_name_zh = row.major_name_zh
+        cls.name_zh = row.name_zh
+        cls.name_en = row.name_en
+        cls.source = row.source
+    db_session.flush()
+    return count_by_edition_kind(rows)
+
+
+def get_active_edition(*, db_session: Session, default: str) -> str:
+    row = db_session.get(Setting, ACTIVE_EDITION_KEY)
+    return json.loads(row.value_json) if row else default
+
+
+def set_active_edition(*, db_session: Session, edition: str) -> None:
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown catalog edition {edition!r}; expected one of {', '.join(EDITIONS)}")
+    row = db_session.get(Setting, ACTIVE_EDITION_KEY)
+    if row is None:
+        db_session.add(Setting(key=ACTIVE_EDITION_KEY, value_json=json.dumps(edition)))
+    else:
+        row.value_json = json.dumps(edition)
+
+
+def list_classes(*, db_session: Session, edition: str, kind: str | None = None) -> list[CatalogClass]:
+    stmt = select(CatalogClass).where(CatalogClass.edition == edition, CatalogClass.active.is_(True))
+    if kind:
+        stmt = stmt.where(CatalogClass.kind == kind)
+    return list(db_session.scalars(stmt.order_by(CatalogClass.minor_code)))

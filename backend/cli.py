@@ -1,0 +1,98 @@
+"""The `gridwatch` command line. Database URL from GRIDWATCH_DATABASE_URL everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from backend.config import get_settings
+
+app = typer.Typer(help="GridWatch: grid-based city management. 网格化城市管理平台。", no_args_is_help=True)
+
+
+@app.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema to the newest revision (SpatiaLite or PostGIS)."""
+    from backend.migrate import current_revision, upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    typer.echo(f"database at revision {current_revision(url)}: {_redact(url)}")
+
+
+@app.command("import-catalog")
+def import_catalog(
+    file: Path | None = typer.Argument(None, help="Catalog CSV; the bundled national catalog by default."),
+) -> None:
+    """Validate and load a component/event catalog. A malformed file loads nothing."""
+    from backend.catalog.parse import BUNDLED_CATALOG, CatalogFileError, parse_catalog
+    from backend.catalog.service import load_catalog
+
+    path = file or BUNDLED_CATALOG
+    try:
+        rows = parse_catalog(path)
+    except CatalogFileError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=1) from None
+    with _session() as db:
+        counts = load_catalog(db_session=db, rows=rows)
+    total = sum(sum(kinds.values()) for kinds in counts.values())
+    typer.echo(f"loaded {total} catalog classes from {path}")
+    for edition, kinds in counts.items():
+        typer.echo(f"  {edition}: " + ", ".join(f"{n} {kind}s" for kind, n in kinds.items()))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Worker processes."),
+) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    uvicorn.run("backend.main:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    reset: bool = typer.Option(False, help="Rebuild the demo database from scratch."),
+) -> None:
+    """Build the demo district on the embedded database and serve it."""
+    import os
+
+    from backend.demo import prepare_demo
+
+    os.environ.setdefault("GRIDWATCH_DEMO_MODE", "1")
+    get_settings.cache_clear()
+    info = prepare_demo(get_settings(), reset=reset)
+    base = f"http://{'localhost' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}"
+    typer.echo("\nGridWatch demo is ready / 演示系统已就绪")
+    typer.echo(f"  open   {base}/            (landing page / 首页)")
+    typer.echo(f"  API    {base}/docs        (OpenAPI)")
+    for line in info.lines:
+        typer.echo(f"  {line}")
+    typer.echo("  stop with Ctrl-C / 按 Ctrl-C 停止\n")
+    serve(host=host, port=port, workers=1)
+
+
+def _session():
+    from backend.db import make_engine, make_sessionmaker, session_scope
+
+    engine = make_engine(get_settings().database_url)
+    return session_scope(make_sessionmaker(engine))
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.split("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else url
+    return url
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,14 @@
+"""All tables; importing this package registers them on ``Base.metadata`` (Alembic needs that)."""
+
+from backend.models.areas import Community, County, ObservationPoint, Street, StreetLine, UnitGrid
+from backend.models.base import Base, UTCDateTime, utcnow
+from backend.models.case import Case, CaseEvent, OutboxMessage, Photo, Task
+from backend.models.catalog import CatalogClass, Setting
+from backend.models.component import Component
+from backend.models.org import ApiToken, Department, RoutingRule, User, UserGrid
+
+__all__ = [
+    "ApiToken", "Base", "Case", "CaseEvent", "CatalogClass", "Community", "Component", "County",
+    "Department", "ObservationPoint", "OutboxMessage", "Photo", "RoutingRule", "Setting", "Street",
+    "StreetLine", "Task", "UTCDateTime", "UnitGrid", "User", "UserGrid", "utcnow",
+]
