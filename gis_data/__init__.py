@@ -1,0 +1,1 @@
+"""GridWatch gis_data."""
