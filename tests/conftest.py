@@ -117,3 +117,28 @@ def db(engine: Engine) -> Iterator[Session]:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """List every database test by backend, so a run shows both [spatialite] and [postgis]."""
+    by_backend: dict[str, dict[str, int]] = {b: {} for b in BACKENDS}
+    lines: list[str] = []
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if getattr(report, "when", "call") not in ("call", "setup") or not nodeid:
+                continue
+            if outcome == "passed" and report.when != "call":
+                continue
+            for backend in BACKENDS:
+                if f"[{backend}" in nodeid or f"-{backend}]" in nodeid or f"-{backend}-" in nodeid:
+                    by_backend[backend][outcome] = by_backend[backend].get(outcome, 0) + 1
+                    lines.append(f"{outcome.upper():7} {nodeid}")
+    if not lines:
+        return
+    terminalreporter.section("database tests by backend")
+    for line in sorted(lines, key=lambda s: s.split(" ", 1)[1]):
+        terminalreporter.write_line(line)
+    for backend, counts in by_backend.items():
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none ran"
+        terminalreporter.write_line(f"[{backend}] {summary}")
