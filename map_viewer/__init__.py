@@ -1,1 +1,39 @@
-"""GridWatch map_viewer."""
+"""GridWatch map_viewer: folium maps from plain data, with every asset served by us.
+
+Nothing here loads from a CDN: see :mod:`map_viewer.assets`. Importing the package changes
+nothing in folium; :func:`use_local_assets` (called by the backend with its static URL) or the
+first :func:`new_map`/:func:`render_html` does.
+"""
+
+from map_viewer.assets import active_base_url, ensure_local_assets, inline_assets, use_local_assets
+from map_viewer.base import BASEMAP_PANE, Bounds, add_reference_layers, new_map
+from map_viewer.render import render_html, save_html
+from map_viewer.scan import asset_urls, cdn_host_references, external_asset_urls
+from map_viewer.vendored import (
+    CDN_ASSETS,
+    DEFAULT_BASE_URL,
+    STATIC_DIR,
+    VENDOR_DIR,
+    UnvendoredAssetError,
+)
+
+__all__ = [
+    "BASEMAP_PANE",
+    "CDN_ASSETS",
+    "DEFAULT_BASE_URL",
+    "STATIC_DIR",
+    "VENDOR_DIR",
+    "Bounds",
+    "UnvendoredAssetError",
+    "active_base_url",
+    "add_reference_layers",
+    "asset_urls",
+    "cdn_host_references",
+    "ensure_local_assets",
+    "external_asset_urls",
+    "inline_assets",
+    "new_map",
+    "render_html",
+    "save_html",
+    "use_local_assets",
+]
