@@ -11,6 +11,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from backend.admin.views import router as admin_router
+from backend.auth.views import router as auth_router
 from backend.config import Settings, get_settings
 from backend.db import make_engine, make_sessionmaker
 from backend.errors import install_error_handlers
@@ -40,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
     app.include_router(system_router)
+    app.include_router(auth_router)
+    app.include_router(admin_router)
     _mount_static(app)
     return app
 
