@@ -86,7 +86,7 @@ CDN_ASSETS: Mapping[str, str] = MappingProxyType(
             "highlight.js@8.4.0/styles/default.css"
         ),
         # plugins.TimeSliderChoropleth
-        "https://d3js.org/d3.v4.min.js": "d3@4.13.0/build/d3.min.js",
+        "https://d3js.org/d3.v4.min.js": "d3@4.13.0/d3.min.js",
         # plugins.Fullscreen
         "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": (
             "leaflet.fullscreen@3.0.0/Control.FullScreen.js"

@@ -138,7 +138,9 @@ src="$(fetch d3@3.5.5)"
 put "$src" d3@3.5.5 LICENSE package.json d3.min.js
 
 src="$(fetch d3@4.13.0)"
-put "$src" d3@4.13.0 LICENSE package.json build/d3.min.js
+put "$src" d3@4.13.0 LICENSE package.json
+# Flattened out of build/: the repository's .gitignore ignores every build/ directory.
+install -D -m 0644 "$src/build/d3.min.js" "$DEST/d3@4.13.0/d3.min.js"
 
 src="$(fetch leaflet.fullscreen@3.0.0)"
 # The package ships no .min.js (the CDN minifies on the fly); the 8 kB source is served.
@@ -216,6 +218,7 @@ Changes from upstream:
 - `folium@0.20.0/templates/leaflet.awesome.rotate.min.css`: generated `.fa-rotate-N` classes.
 - `leaflet.fullscreen@3.0.0/Control.FullScreen.js` and `iso8601-js-period@0.2.1/iso8601.js` are
   served unminified: the packages ship no minified build (the CDN minifies on the fly).
+- `d3@4.13.0/d3.min.js` is upstream's `build/d3.min.js` (moved: `build/` is git-ignored here).
 - Source maps are not vendored (some minified files still name one; browsers fetch them only
   with developer tools open).
 EOF

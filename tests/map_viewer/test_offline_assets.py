@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -259,6 +261,18 @@ def test_no_orphan_files_and_licenses_kept() -> None:
         assert any(re.match(r"(LICEN[CS]E|MIT-LICENCE|package\.json)", f.name) for f in package.iterdir()), (
             package
         )
+
+
+def test_no_vendored_file_is_git_ignored() -> None:
+    """An ignored file would be missing from every fresh clone (``build/`` once bit d3)."""
+    root = STATIC_DIR.parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git work tree")
+    files = "\n".join(str(p.relative_to(root)) for p in VENDOR_DIR.rglob("*") if p.is_file())
+    result = subprocess.run(
+        ["git", "check-ignore", "--stdin"], input=files, cwd=root, capture_output=True, text=True
+    )
+    assert result.stdout == "", f"git ignores vendored files: {result.stdout}"
 
 
 def test_vendored_assets_stay_small() -> None:
