@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 12 * 60
     max_photo_bytes: int = 20 * 1024 * 1024
     max_photo_pixels: int = 60_000_000
+    # Photo files older than this with no committed row are removed at start-up (crash leftovers).
+    orphan_grace_seconds: float = 600.0
 
     @field_validator("database_url")
     @classmethod

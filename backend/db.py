@@ -10,6 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# Load order matters. SQLite loads mod_spatialite with RTLD_GLOBAL, which puts Debian's libproj,
+# libgeos and libgdal symbols in the global namespace; a wheel that bundles its own copies
+# (pyproj, shapely, pyogrio) and is imported afterwards binds to the wrong ones and the process
+# aborts ("free(): invalid pointer"). Importing them first keeps each on its own copy.
+import pyogrio  # noqa: F401
+import pyproj  # noqa: F401
+import shapely  # noqa: F401
 from geoalchemy2 import load_spatialite
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker

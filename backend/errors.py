@@ -68,12 +68,19 @@ def error_body(code: str, message: str, message_zh: str, details: Any = None) ->
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        headers = {"Retry-After": "5"} if exc.status_code == 503 else None
+        headers = {503: {"Retry-After": "5"}, 401: {"WWW-Authenticate": "Bearer"}}.get(exc.status_code)
         return JSONResponse(
             error_body(exc.code, exc.message, exc.message_zh, exc.details),
             status_code=exc.status_code,
             headers=headers,
         )
+
+    from backend.photos.processing import PhotoError
+
+    @app.exception_handler(PhotoError)
+    async def _photo(_: Request, exc: PhotoError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message_en, exc.message_zh, exc.details),
+                            status_code=exc.http_status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

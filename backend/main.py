@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,9 +14,12 @@ from fastapi.staticfiles import StaticFiles
 
 from backend.admin.views import router as admin_router
 from backend.auth.views import router as auth_router
+from backend.cases.locate import SpatialCache
+from backend.cases.views import router as cases_router
 from backend.config import Settings, get_settings
 from backend.db import make_engine, make_sessionmaker
 from backend.errors import install_error_handlers
+from backend.lookups.views import router as lookups_router
 from backend.system.views import router as system_router
 
 
@@ -25,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        _sweep_photo_orphans(app)
         yield
         engine.dispose()
 
@@ -44,15 +49,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router)
     app.include_router(admin_router)
+    app.state.spatial_cache = SpatialCache()
+    for router in (cases_router, lookups_router):
+        app.include_router(router)
     _mount_static(app)
     return app
 
 
 STATIC_DIR = Path(__file__).with_name("static")
+log = logging.getLogger("gridwatch")
+
+
+def _sweep_photo_orphans(app: FastAPI) -> None:
+    """Remove photo files a crashed upload left without a committed row."""
+    from backend.cases.photos import photo_store, sweep_orphans
+
+    settings: Settings = app.state.settings
+    with app.state.sessionmaker() as db:
+        result = sweep_orphans(db, photo_store(settings), older_than_seconds=settings.orphan_grace_seconds)
+    if result.removed or result.removed_temp:
+        log.info("photo store: removed %d orphan file(s), %d temp file(s)", len(result.removed),
+                 len(result.removed_temp))
 
 
 def _mount_static(app: FastAPI) -> None:
+    from map_viewer import STATIC_DIR as MAP_STATIC_DIR
+    from map_viewer import use_local_assets
+
     app.mount("/static/backend", StaticFiles(directory=STATIC_DIR), name="backend-static")
+    # Leaflet, folium's plugins and their fonts, served by us: no CDN on an isolated network.
+    app.mount("/static", StaticFiles(directory=MAP_STATIC_DIR), name="map-static")
+    use_local_assets("/static/vendor")
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from backend.catalog.parse import EDITIONS, CatalogRow, count_by_edition_kind
@@ -21,16 +21,20 @@ def load_catalog(*, db_session: Session, rows: list[CatalogRow]) -> dict[str, di
     existing = {
         (c.edition, c.kind, c.minor_code): c for c in db_session.scalars(select(CatalogClass)).all()
     }
+    fresh = []
     for row in rows:
+        names = {"major_code": row.major_code, "major_name_zh": row.major_name_zh, "name_zh": row.name_zh,
+                 "name_en": row.name_en, "source": row.source}
         cls = existing.get((row.edition, row.kind, row.minor_code))
         if cls is None:
-            cls = CatalogClass(edition=row.edition, kind=row.kind, minor_code=row.minor_code)
-            db_session.add(cls)
-        cls.major_code = row.major_code
-        cls.major_name_zh = row.major_name_zh
-        cls.name_zh = row.name_zh
-        cls.name_en = row.name_en
-        cls.source = row.source
+            fresh.append({"edition": row.edition, "kind": row.kind, "minor_code": row.minor_code,
+                          "active": True, "filing_condition": "", "closing_condition": "", **names})
+        else:
+            for key, value in names.items():
+                setattr(cls, key, value)
+    if fresh:
+        # One executemany instead of 542 ORM inserts: a first load takes milliseconds.
+        db_session.execute(insert(CatalogClass), fresh)
     db_session.flush()
     return count_by_edition_kind(rows)
 

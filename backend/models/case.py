@@ -83,6 +83,10 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic concurrency
     geom = mapped_column(point_column(), nullable=True)
 
+    # Concurrent actions on one case: the second commit fails (StaleDataError → 409) instead of
+    # silently overwriting the first.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
 
 class CaseEvent(Base):
     """Append-only audit of a case: who did what, from which status to which."""

@@ -1,0 +1,48 @@
+"""Who sees which cases: departments their own, inspectors their grids' and their own reports,
+the centre's roles everything. Callers' contact details are masked for all but operators."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from backend.errors import Forbidden
+from backend.models import Case, Task, User, UserGrid
+
+CENTRE_ROLES = frozenset({"operator", "shift_leader", "dispatcher", "analyst", "admin"})
+CONTACT_ROLES = frozenset({"operator"})
+
+
+def visible_clause(user: User) -> ColumnElement[bool]:
+    if user.role in CENTRE_ROLES:
+        return true()
+    if user.role == "department":
+        return Case.department_id == user.department_id if user.department_id else false()
+    if user.role == "inspector":
+        my_grids = select(UserGrid.grid_code).where(UserGrid.user_id == user.id)
+        my_tasks = select(Task.case_id).where(Task.assignee_user_id == user.id)
+        return or_(Case.grid_code.in_(my_grids), Case.reporter_user_id == user.id, Case.id.in_(my_tasks))
+    return false()
+
+
+def ensure_visible(*, db_session: Session, user: User, case: Case) -> None:
+    """403 for a case outside the user's scope (another department's, another inspector's grid)."""
+    seen = db_session.scalar(select(Case.id).where(Case.id == case.id, visible_clause(user)))
+    if seen is None:
+        raise Forbidden(f"Case {case.id} is outside your scope (department or grids).",
+                        f"案件 {case.id} 不在您的职责范围（部门或网格）内。")
+
+
+def mask_contact(contact: str) -> str:
+    """13812345678 → 138****5678; short values keep only their first character."""
+    if not contact:
+        return ""
+    if len(contact) >= 7:
+        return contact[:3] + "*" * (len(contact) - 7) + contact[-4:] if len(contact) > 7 else contact[:3] + "****"
+    return contact[0] + "*" * (len(contact) - 1)
+
+
+def contact_for(user: User, case: Case) -> str:
+    if user.role in CONTACT_ROLES:
+        return case.reporter_contact
+    return mask_contact(case.reporter_contact)

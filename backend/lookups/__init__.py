@@ -1,0 +1,1 @@
+"""Read-only lookups: catalog, grids, components, departments."""
