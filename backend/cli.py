@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import typer
@@ -92,6 +93,11 @@ def _redact(url: str) -> str:
         creds, host = rest.split("@", 1)
         return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else url
     return url
+
+
+# Feature areas own their subcommands: `gridwatch grids …`, `gridwatch map …`, `gridwatch stats …`.
+for _name, _module in (("grids", "backend.gisio.cli"), ("map", "backend.maps.cli"), ("stats", "backend.stats.cli")):
+    app.add_typer(importlib.import_module(_module).app, name=_name)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,14 @@ from backend.db import make_engine, make_sessionmaker
 from backend.errors import install_error_handlers
 from backend.lookups.views import router as lookups_router
 from backend.system.views import router as system_router
+
+FEATURE_ROUTERS = (
+    "backend.field.views",
+    "backend.maps.views",
+    "backend.stats.views",
+    "backend.intake.views",
+    "backend.interop.views",
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,6 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.spatial_cache = SpatialCache()
     for router in (cases_router, lookups_router):
         app.include_router(router)
+    # Each feature area owns one module exposing `router`.
+    for module in FEATURE_ROUTERS:
+        app.include_router(importlib.import_module(module).router)
     _mount_static(app)
     return app
 

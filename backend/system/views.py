@@ -22,7 +22,7 @@ class Health(BaseModel):
 
 @router.get("/health", response_model=Health)
 def health(db: DbSession, settings: AppSettings) -> Health:
-    revision = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    revision = ",".join(sorted(db.scalars(text("SELECT version_num FROM alembic_version")))) or None
     head = head_revision()
     return Health(
         status="ok" if revision == head else "schema_out_of_date",

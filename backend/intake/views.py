@@ -1,0 +1,5 @@
+"""HTTP routes of backend.intake (being built; the router is included by create_app)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""`gridwatch` subcommands of backend.stats (being built)."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
