@@ -5,10 +5,21 @@ from backend.models.base import Base, UTCDateTime, utcnow
 from backend.models.case import Case, CaseEvent, OutboxMessage, Photo, Task
 from backend.models.catalog import CatalogClass, Setting
 from backend.models.component import Component
+from backend.models.intake import (
+    ApiClient,
+    CaseReporter,
+    EmergencyRule,
+    EmergencyTransfer,
+    KnowledgeArticle,
+    KnowledgeTerm,
+    KnowledgeUse,
+    OutboxAttempt,
+)
 from backend.models.org import ApiToken, Department, RoutingRule, User, UserGrid
 
 __all__ = [
-    "ApiToken", "Base", "Case", "CaseEvent", "CatalogClass", "Community", "Component", "County",
-    "Department", "ObservationPoint", "OutboxMessage", "Photo", "RoutingRule", "Setting", "Street",
+    "ApiClient", "ApiToken", "Base", "Case", "CaseEvent", "CaseReporter", "CatalogClass", "Community",
+    "Component", "County", "Department", "EmergencyRule", "EmergencyTransfer", "KnowledgeArticle",
+    "KnowledgeTerm", "KnowledgeUse", "ObservationPoint", "OutboxAttempt", "OutboxMessage", "Photo", "RoutingRule", "Setting", "Street",
     "StreetLine", "Task", "UTCDateTime", "UnitGrid", "User", "UserGrid", "utcnow",
 ]
