@@ -11,6 +11,7 @@ The loop (DOMAIN.md, reference/standards.md §4)::
        │                         └verify_fail→ verify_failed (closed)       │
        ├file→ filed    ├reject→ rejected (closed)  ├answer_immediately→ answered (closed)
        └merge→ merged (closed, also from pending_verify / verified / filed)
+       └transfer_emergency→ transferred (closed: handed to 110/119/120)
     dispatched ─handle→ handled ─request_check→ pending_check ─check_pass→ check_passed ─close→ closed
        │                                           └check_fail→ dispatched (rework, same department)
        ├request_return→ return_requested ─approve_return→ filed | deny_return→ dispatched
@@ -108,6 +109,8 @@ _ROWS: list[Transition] = [
     Transition(S.REPORTED, A.ANSWER_IMMEDIATELY, S.ANSWERED, _OPERATOR, ("answered_at",),
                (G.REQUIRES_HOTLINE_REQUEST, G.REQUIRES_NOTE)),
     Transition(S.REPORTED, A.MERGE, S.MERGED, _OPERATOR_OR_LEADER, ("merged_at",), (G.REQUIRES_TARGET_CASE,)),
+    # emergencies (fire, gas, accidents, crime, people in danger) go to 110/119/120, never queued
+    Transition(S.REPORTED, A.TRANSFER_EMERGENCY, S.TRANSFERRED, _OPERATOR_OR_LEADER, (), _NOTE),
     Transition(S.PENDING_VERIFY, A.VERIFY, S.VERIFIED, _INSPECTOR, ("verified_at",)),
     Transition(S.PENDING_VERIFY, A.VERIFY_FAIL, S.VERIFY_FAILED, _INSPECTOR, ("verified_at",), _NOTE),
     Transition(S.PENDING_VERIFY, A.MERGE, S.MERGED, _OPERATOR_OR_LEADER, ("merged_at",),

@@ -53,6 +53,7 @@ class Status(StrEnum):
     CLOSED = "closed"
     VOID_REQUESTED = "void_requested"
     VOIDED = "voided"
+    TRANSFERRED = "transferred"  # an emergency handed to 110/119/120: not ours to handle
 
 
 class Action(StrEnum):
@@ -85,6 +86,7 @@ class Action(StrEnum):
     APPROVE_VOID = "approve_void"
     DENY_VOID = "deny_void"
     REOPEN = "reopen"
+    TRANSFER_EMERGENCY = "transfer_emergency"
 
 
 class Guard(StrEnum):
@@ -112,6 +114,7 @@ STATUS_TYPES: dict[Status, StatusType] = {
         Status.MERGED,
         Status.CLOSED,
         Status.VOIDED,
+        Status.TRANSFERRED,
     }
     else StatusType.OPEN
     for status in Status
@@ -138,6 +141,7 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.CLOSED: ("已结案", "Closed"),
     Status.VOID_REQUESTED: ("作废申请中", "Void requested"),
     Status.VOIDED: ("已作废", "Voided"),
+    Status.TRANSFERRED: ("已转应急处置", "Transferred to emergency services"),
 }
 
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
@@ -168,6 +172,7 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.APPROVE_VOID: ("同意作废", "Approve void"),
     Action.DENY_VOID: ("驳回作废", "Deny void"),
     Action.REOPEN: ("重新开启", "Reopen"),
+    Action.TRANSFER_EMERGENCY: ("转应急（110/119/120）", "Hand off to emergency services"),
 }
 
 

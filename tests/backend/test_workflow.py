@@ -46,6 +46,7 @@ reported               file                filed              shift_leader
 reported               reject              rejected           shift_leader
 reported               answer_immediately  answered           operator
 reported               merge               merged             operator,shift_leader
+reported               transfer_emergency  transferred        operator,shift_leader
 pending_verify         verify              verified           inspector
 pending_verify         verify_fail         verify_failed      inspector
 pending_verify         merge               merged             operator,shift_leader
@@ -86,7 +87,7 @@ for _line in EXPECTED_TABLE.strip().splitlines():
     _status, _action, _next, _roles = _line.split()
     EXPECTED[(_status, _action)] = (_next, frozenset(_roles.split(",")))
 
-EXPECTED_CLOSED = {"verify_failed", "rejected", "answered", "merged", "closed", "voided"}
+EXPECTED_CLOSED = {"verify_failed", "rejected", "answered", "merged", "closed", "voided", "transferred"}
 
 # A context that satisfies every guard; deny_void goes back to "dispatched".
 FULL_CONTEXT = {
@@ -230,6 +231,7 @@ def test_rework_flag_only_on_failed_check() -> None:
         ("verified", "file", ("filed_at",)),
         ("reported", "reject", ("rejected_at",)),
         ("reported", "answer_immediately", ("answered_at",)),
+        ("reported", "transfer_emergency", ()),
         ("filed", "merge", ("merged_at",)),
         ("filed", "dispatch", ("dispatched_at",)),
         ("dispatched", "handle", ("handled_at",)),
@@ -266,6 +268,7 @@ def test_timestamp_fields_list_is_complete_and_unique() -> None:
         ("reported", "reject", "shift_leader", {"note": "   "}, "requires_note"),
         ("reported", "answer_immediately", "operator", {"note": "kb answer"}, "requires_hotline_request"),
         ("reported", "merge", "operator", {"case_id": 5, "target_case_id": 5}, "requires_target_case"),
+        ("reported", "transfer_emergency", "operator", {"note": ""}, "requires_note"),
         ("filed", "dispatch", "dispatcher", {"department_id": ""}, "requires_department"),
         ("dispatched", "handle", "department", {"note": "cleared", "after_photo_count": 0},
          "requires_after_photo"),
