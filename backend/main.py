@@ -40,6 +40,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         _sweep_photo_orphans(app)
         yield
+        from backend.cases.photos import shutdown_copy_pool
+
+        shutdown_copy_pool()
         engine.dispose()
 
     app = FastAPI(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -41,6 +42,7 @@ def current_revision(url: str) -> str | None:
     return ",".join(sorted(heads)) or None
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
     """The newest revision(s) in the code, comma-separated when there are several branches."""
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -311,6 +312,7 @@ def delete_routing_rule(*, db_session: Session, rule_id: int) -> None:
 # ---- work calendar -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16)
 def default_work_calendar(default_timezone: str) -> WorkCalendar:
     """Office hours 09:00-12:00 and 13:30-18:00, Saturday and Sunday off, China's 2026 dates."""
     return WorkCalendar(timezone=default_timezone, holidays=CN_2026_HOLIDAYS,
@@ -322,7 +324,13 @@ def get_work_calendar(*, db_session: Session, default_timezone: str) -> WorkCale
     row = db_session.get(Setting, WORK_CALENDAR_KEY)
     if row is None:
         return default_work_calendar(default_timezone)
-    return WorkCalendar.from_mapping(json.loads(row.value_json))
+    return _calendar_from_json(row.value_json)
+
+
+@lru_cache(maxsize=16)
+def _calendar_from_json(value_json: str) -> WorkCalendar:
+    # Every request needs the calendar; parsing a year of dates each time showed in profiles.
+    return WorkCalendar.from_mapping(json.loads(value_json))
 
 
 def set_work_calendar(*, db_session: Session, mapping: dict[str, Any]) -> WorkCalendar:

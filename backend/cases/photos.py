@@ -7,7 +7,12 @@ committed are orphans that :func:`sweep_orphans` removes (the database is the so
 
 from __future__ import annotations
 
+import logging
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing import get_context
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,8 +28,6 @@ from backend.photos.storage import PhotoStore, SweepResult, make_key
 class StoredPhoto:
     info: ImageInfo
     original_key: str
-    display_key: str
-    thumb_key: str
 
 
 def photo_store(settings: Settings) -> PhotoStore:
@@ -32,20 +35,63 @@ def photo_store(settings: Settings) -> PhotoStore:
 
 
 def process_and_store(data: bytes, *, settings: Settings, store: PhotoStore) -> StoredPhoto:
-    """Validate (PhotoRejected 413/422), make EXIF-free copies and write all three files.
+    """Validate (PhotoRejected 413/422) and write the original; CPU-bound, call it in a thread.
 
-    CPU-bound: call it from a worker thread in async code.
+    The EXIF-free display and thumbnail copies are not made here: they are derived data, made
+    after the response (:func:`make_copies`) or on first view, so a report's acknowledgement
+    waits only for the checks and the durable write of the original.
     """
     info = inspect_image(data, max_bytes=settings.max_photo_bytes, max_pixels=settings.max_photo_pixels)
-    # Content addressing makes a retried upload free: the copies already exist.
-    display_key = store.locate(info.sha256, "display")
-    thumb_key = store.locate(info.sha256, "thumb")
+    return StoredPhoto(info, store.put(data, info.sha256, "original", info.ext))
+
+
+def make_copies(store: PhotoStore, sha256: str, original_key: str, *, max_pixels: int) -> tuple[str, str]:
+    """Make (or find) the served copies of a stored original: (display key, thumb key)."""
+    display_key, thumb_key = store.locate(sha256, "display"), store.locate(sha256, "thumb")
     if display_key is None or thumb_key is None:
-        copies = derive_copies(data, max_pixels=settings.max_photo_pixels)
-        display_key = store.put(copies.display.data, info.sha256, "display", copies.display.ext)
-        thumb_key = store.put(copies.thumb.data, info.sha256, "thumb", copies.thumb.ext)
-    original_key = store.put(data, info.sha256, "original", info.ext)
-    return StoredPhoto(info, original_key, display_key, thumb_key)
+        copies = derive_copies(store.read(original_key), max_pixels=max_pixels)
+        display_key = store.put(copies.display.data, sha256, "display", copies.display.ext)
+        thumb_key = store.put(copies.thumb.data, sha256, "thumb", copies.thumb.ext)
+    return display_key, thumb_key
+
+
+def make_copies_later(stored: list[StoredPhoto], settings: Settings) -> None:
+    """After the response: derive the served copies in a low-priority worker process.
+
+    Deriving costs 5-10x the acceptance checks; in the request path (or in a thread of the
+    server, which shares its GIL) it would slow every report behind it. A failure here only
+    means the copies are made on first view (:func:`served_key`).
+    """
+    pool = _copy_pool()
+    for p in stored:
+        future = pool.submit(_make_copies_in_worker, str(settings.photo_dir), p.info.sha256, p.original_key,
+                             settings.max_photo_pixels)
+        future.add_done_callback(_log_failure)
+
+
+def _make_copies_in_worker(root: str, sha256: str, original_key: str, max_pixels: int) -> None:
+    make_copies(PhotoStore(root), sha256, original_key, max_pixels=max_pixels)
+
+
+def _log_failure(future: Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("could not make served photo copies: %s", future.exception())
+
+
+def _lower_priority() -> None:
+    os.nice(10)  # the server's requests come first on a two-core machine
+
+
+@lru_cache(maxsize=1)
+def _copy_pool() -> ProcessPoolExecutor:
+    # "spawn": a fresh interpreter, not a fork of a server with threads and SpatiaLite loaded.
+    return ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=_lower_priority)
+
+
+def shutdown_copy_pool() -> None:
+    if _copy_pool.cache_info().currsize:
+        _copy_pool().shutdown(wait=False, cancel_futures=True)
+        _copy_pool.cache_clear()
 
 
 def add_photo_rows(
@@ -67,9 +113,10 @@ def add_photo_rows(
     return rows
 
 
-def served_key(store: PhotoStore, photo: Photo, variant: str) -> str | None:
-    """Key of the EXIF-free ``display`` or ``thumb`` copy of ``photo``."""
-    return store.locate(photo.sha256, variant)
+def served_key(store: PhotoStore, photo: Photo, variant: str, *, max_pixels: int) -> str:
+    """Key of the EXIF-free ``display`` or ``thumb`` copy of ``photo``, made now if missing."""
+    display_key, thumb_key = make_copies(store, photo.sha256, photo.storage_key, max_pixels=max_pixels)
+    return display_key if variant == "display" else thumb_key
 
 
 def known_keys(db_session: Session, store: PhotoStore) -> set[str]:
@@ -88,5 +135,7 @@ def sweep_orphans(db_session: Session, store: PhotoStore, *, older_than_seconds:
     return store.sweep_orphans(known_keys(db_session, store), older_than_seconds)
 
 
-__all__ = ["StoredPhoto", "add_photo_rows", "make_key", "photo_store", "process_and_store", "served_key",
-           "sweep_orphans"]
+log = logging.getLogger("gridwatch.photos")
+
+__all__ = ["StoredPhoto", "add_photo_rows", "make_copies", "make_copies_later", "make_key", "photo_store",
+           "process_and_store", "served_key", "sweep_orphans"]

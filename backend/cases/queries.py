@@ -113,19 +113,29 @@ def case_detail(*, db_session: Session, user: User, case_id: int, calendar: Work
     if case is None:
         raise NotFound(f"Case {case_id} does not exist.", f"案件 {case_id} 不存在。")
     ensure_visible(db_session=db_session, user=user, case=case)
-    now = datetime.now(UTC)
-    summary = summarize(case, _labels(db_session, [case]), _lonlat(db_session, [case.id]), calendar, now)
-    actors = dict(db_session.execute(select(User.id, User.display_name)).all())
-    events = [EventRead(id=e.id, at=e.at, actor=actors.get(e.actor_user_id), action=e.action,
-                        from_status=e.from_status, to_status=e.to_status, note=e.note)
-              for e in db_session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
-                                          .order_by(CaseEvent.id))]
-    photos = [PhotoRead(id=p.id, kind=p.kind, mime=p.mime, width=p.width, height=p.height,
-                        size_bytes=p.size_bytes, taken_at=p.taken_at, url=f"/api/photos/{p.id}",
-                        thumb_url=f"/api/photos/{p.id}?variant=thumb")
-              for p in db_session.scalars(select(Photo).where(Photo.case_id == case.id).order_by(Photo.id))]
+    events = list(db_session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)))
+    actor_ids = {e.actor_user_id for e in events if e.actor_user_id is not None}
+    actors = dict(db_session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()) \
+        if actor_ids else {}
+    photos = list(db_session.scalars(select(Photo).where(Photo.case_id == case.id).order_by(Photo.id)))
     component_code = db_session.scalar(select(Component.code).where(Component.id == case.component_id)) \
         if case.component_id else None
+    return assemble_detail(case, user, labels=_labels(db_session, [case]), pos=_lonlat(db_session, [case.id]),
+                           events=events, actors=actors, photos=photos, component_code=component_code,
+                           calendar=calendar)
+
+
+def new_case_detail(*, db_session: Session, user: User, new, calendar: WorkCalendar) -> CaseDetail:
+    """The detail of a case intake just created, from what intake already holds in memory."""
+    case, place = new.case, new.placement
+    return assemble_detail(case, user, labels=_labels(db_session, [case]), pos={case.id: (place.lon, place.lat)},
+                           events=[new.event], actors={user.id: user.display_name}, photos=new.photos,
+                           component_code=place.component_code, calendar=calendar)
+
+
+def assemble_detail(case: Case, user: User, *, labels: dict, pos: dict, events: list[CaseEvent], actors: dict,
+                    photos: list[Photo], component_code: str | None, calendar: WorkCalendar) -> CaseDetail:
+    summary = summarize(case, labels, pos, calendar, datetime.now(UTC))
     return CaseDetail(
         **summary.model_dump(), description=case.description, reporter_name=case.reporter_name,
         reporter_contact=contact_for(user, case), component_id=case.component_id,
@@ -133,7 +143,11 @@ def case_detail(*, db_session: Session, user: User, case_id: int, calendar: Work
         merged_into_id=case.merged_into_id,
         timestamps={f: getattr(case, f) for f in wf.TIMESTAMP_FIELDS},
         allowed_actions=[a.value for a in wf.allowed_actions(case.status, user.role)],
-        events=events, photos=photos,
+        events=[EventRead(id=e.id, at=e.at, actor=actors.get(e.actor_user_id), action=e.action,
+                          from_status=e.from_status, to_status=e.to_status, note=e.note) for e in events],
+        photos=[PhotoRead(id=p.id, kind=p.kind, mime=p.mime, width=p.width, height=p.height,
+                          size_bytes=p.size_bytes, taken_at=p.taken_at, url=f"/api/photos/{p.id}",
+                          thumb_url=f"/api/photos/{p.id}?variant=thumb") for p in photos],
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -64,11 +65,22 @@ def catalog_class(*, db_session: Session, edition: str, kind: str, minor_code: s
     return cls
 
 
+@dataclass
+class NewReport:
+    """What intake created, so the response needs no second round of queries."""
+
+    case: Case
+    created: bool
+    event: CaseEvent | None = None
+    photos: list[Photo] = field(default_factory=list)
+    placement: Placement | None = None
+
+
 def create_report(
     *, db_session: Session, cache: SpatialCache, edition: str, user: User, report: ReportCreate,
     photos: list[StoredPhoto], timezone: str, now: datetime | None = None,
-) -> tuple[Case, bool]:
-    """Create the case with its photos (the caller commits). Returns (case, created).
+) -> NewReport:
+    """Create the case with its photos (the caller commits).
 
     A replay with the same UUID and body returns the existing case with ``created=False``.
     """
@@ -77,7 +89,7 @@ def create_report(
     digest = request_hash(report, [p.info.sha256 for p in photos])
     existing = find_replay(db_session=db_session, client_uuid=report.client_uuid, digest=digest)
     if existing is not None:
-        return existing, False
+        return NewReport(existing, False)
     catalog_class(db_session=db_session, edition=edition, kind=report.kind, minor_code=report.minor_code)
     place = place_report(db_session=db_session, cache=cache, lon=report.lon, lat=report.lat, crs=report.crs,
                          minor_code=report.minor_code, kind=report.kind)
@@ -93,14 +105,14 @@ def create_report(
         existing = find_replay(db_session=db_session, client_uuid=report.client_uuid, digest=digest)
         if existing is None:
             raise
-        return existing, False
+        return NewReport(existing, False)
     case.ref = f"GW{now:%Y%m%d}-{case.id:06d}"
     event = _append_event(db_session, case, user, "report", None,
                           case.status, "", {"source": source, "photos": len(photos)}, now)
-    add_photo_rows(db_session=db_session, case_id=case.id, photos=photos, kind="before", user_id=user.id,
-                   event_id=event.id, timezone=timezone)
+    rows = add_photo_rows(db_session=db_session, case_id=case.id, photos=photos, kind="before",
+                          user_id=user.id, event_id=event.id, timezone=timezone)
     _queue_outbox(db_session, case, "report", now)
-    return case, True
+    return NewReport(case, True, event, rows, place)
 
 
 def _new_case(report: ReportCreate, place: Placement, edition: str, user: User, source: str,
@@ -210,8 +222,8 @@ def _apply(db: Session, case: Case, step: wf.Transition, ctx: dict, user: User, 
                             wf.Status.SHELVING_REQUESTED, wf.Status.VOID_REQUESTED):
         case.previous_status = case.status
     case.status = step.next_status.value
-    for field in step.timestamp_fields:
-        setattr(case, field, now)
+    for stamp in step.timestamp_fields:
+        setattr(case, stamp, now)
     case.updated_at = now
     action = step.action
     if action == A.DISPATCH:

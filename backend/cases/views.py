@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
@@ -17,7 +17,14 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from backend.admin.service import get_work_calendar
 from backend.auth.deps import CurrentUser
 from backend.cases import queries, service
-from backend.cases.photos import StoredPhoto, add_photo_rows, photo_store, process_and_store, served_key
+from backend.cases.photos import (
+    StoredPhoto,
+    add_photo_rows,
+    make_copies_later,
+    photo_store,
+    process_and_store,
+    served_key,
+)
 from backend.cases.schemas import ActionRequest, CaseDetail, CasePage, ReportCreate, TaskRead
 from backend.catalog.service import get_active_edition
 from backend.deps import AppSettings, DbSession
@@ -87,17 +94,28 @@ async def _store_photos(blobs: list[bytes], settings) -> list[StoredPhoto]:
 
 
 @router.post("/reports", status_code=201, response_model=CaseDetail, openapi_extra=REPORT_BODY_DOC)
-async def create_report(request: Request, response: Response, user: CurrentUser, db: DbSession,
-                        settings: AppSettings, calendar: Calendar) -> CaseDetail:
+async def create_report(request: Request, response: Response, background: BackgroundTasks, user: CurrentUser,
+                        db: DbSession, settings: AppSettings, calendar: Calendar) -> CaseDetail:
     """Submit a report (JSON, or multipart with photos). Retrying with the same ``client_uuid``
     returns the same case (200); the same UUID with a different body is 409."""
     report, blobs = await _read_report(request, settings)
     # Files first (content-addressed, atomic), then one transaction for the case and its rows.
     stored = await _store_photos(blobs, settings)
+    # The database work is blocking: keep it off the event loop.
+    detail, created = await run_in_threadpool(
+        _save_report, db, request.app.state.spatial_cache, user, report, stored, settings, calendar)
+    if not created:
+        response.status_code = 200
+    if stored:
+        background.add_task(make_copies_later, stored, settings)
+    return detail
+
+
+def _save_report(db, cache, user, report: ReportCreate, stored: list[StoredPhoto], settings,
+                 calendar: WorkCalendar) -> tuple[CaseDetail, bool]:
     edition = get_active_edition(db_session=db, default=settings.catalog_edition)
-    case, created = service.create_report(
-        db_session=db, cache=request.app.state.spatial_cache, edition=edition, user=user, report=report,
-        photos=stored, timezone=settings.timezone)
+    new = service.create_report(db_session=db, cache=cache, edition=edition, user=user, report=report,
+                                photos=stored, timezone=settings.timezone)
     try:
         db.commit()
     except IntegrityError:
@@ -106,10 +124,10 @@ async def create_report(request: Request, response: Response, user: CurrentUser,
                                    digest=service.request_hash(report, [p.info.sha256 for p in stored]))
         if case is None:
             raise
-        created = False
-    if not created:
-        response.status_code = 200
-    return queries.case_detail(db_session=db, user=user, case_id=case.id, calendar=calendar)
+        new = service.NewReport(case, False)
+    if new.created:
+        return queries.new_case_detail(db_session=db, user=user, new=new, calendar=calendar), True
+    return queries.case_detail(db_session=db, user=user, case_id=new.case.id, calendar=calendar), False
 
 
 @router.get("/cases", response_model=CasePage)
@@ -166,8 +184,8 @@ def act_on_case(case_id: int, req: ActionRequest, user: CurrentUser, db: DbSessi
 
 
 @router.post("/cases/{case_id}/photos", status_code=201, response_model=CaseDetail)
-async def add_photos(case_id: int, photos: list[UploadFile], user: CurrentUser, db: DbSession,
-                     settings: AppSettings, calendar: Calendar,
+async def add_photos(case_id: int, photos: list[UploadFile], background: BackgroundTasks, user: CurrentUser,
+                     db: DbSession, settings: AppSettings, calendar: Calendar,
                      kind: Annotated[str, Query(pattern="^(before|after|evidence)$")] = "after") -> CaseDetail:
     """Attach photos to a case, e.g. the department's after-photos before it reports "handled"."""
     queries.case_detail(db_session=db, user=user, case_id=case_id, calendar=calendar)  # 404 if not visible
@@ -179,6 +197,7 @@ async def add_photos(case_id: int, photos: list[UploadFile], user: CurrentUser, 
     add_photo_rows(db_session=db, case_id=case_id, photos=fresh, kind=kind, user_id=user.id, event_id=None,
                    timezone=settings.timezone)
     db.commit()
+    background.add_task(make_copies_later, stored, settings)
     return queries.case_detail(db_session=db, user=user, case_id=case_id, calendar=calendar)
 
 
@@ -191,9 +210,7 @@ def get_photo(photo_id: int, user: CurrentUser, db: DbSession, settings: AppSett
         raise NotFound(f"Photo {photo_id} does not exist.", f"照片 {photo_id} 不存在。")
     queries.case_detail(db_session=db, user=user, case_id=photo.case_id, calendar=calendar)
     store = photo_store(settings)
-    key = served_key(store, photo, variant)
-    if key is None:
-        raise NotFound(f"Photo {photo_id} has no {variant} copy.", f"照片 {photo_id} 缺少 {variant} 副本。")
+    key = served_key(store, photo, variant, max_pixels=settings.max_photo_pixels)
     media = "image/png" if key.endswith(".png") else "image/jpeg"
     return FileResponse(store.path_for(key), media_type=media,
                         headers={"Cache-Control": "private, max-age=86400"})

@@ -200,7 +200,9 @@ def _sniff_unsupported(data: bytes) -> str | None:
 
 # ---------------------------------------------------------------- opening and decoding safely
 @contextmanager
-def _decoded(data: bytes, max_pixels: int, *, draft_to: int | None = None) -> Iterator[Image.Image]:
+def _decoded(
+    data: bytes, max_pixels: int, *, draft_to: int | None = None
+) -> Iterator[tuple[Image.Image, tuple[int, int]]]:
     """Open ``data`` with only the allowed decoders, refuse bombs, decode every pixel."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # A global Pillow switch that would let half-received photos through as evidence.
@@ -234,7 +236,7 @@ def _decoded(data: bytes, max_pixels: int, *, draft_to: int | None = None) -> It
             raise _reject(code, str(exc)) from None
         except (SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error) as exc:
             raise _reject("photo_corrupt", str(exc)) from None
-        yield img
+        yield img, (width, height)  # the stored size: draft may have shrunk the decoded pixels
 
 
 # ---------------------------------------------------------------- metadata (untrusted: never fatal)
@@ -322,11 +324,12 @@ def inspect_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ImageInfo:
         raise _reject("photo_empty")
     if len(data) > max_bytes:
         raise _too_large(len(data), max_bytes)
-    with _decoded(data, max_pixels) as img:
+    # JPEGs are decoded at 1/8 scale: every entropy-coded byte is still read (so truncation and
+    # corrupt streams are caught) but the inverse DCT does an eighth of the work.
+    with _decoded(data, max_pixels, draft_to=1) as (img, (width, height)):
         # Pillow calls JPEGs with a multi-picture index (many phones: depth maps) "MPO".
         fmt = "JPEG" if img.format == "MPO" else str(img.format)
         meta = _metadata(img)
-        width, height = img.size
     if meta.get("orientation", 1) in (5, 6, 7, 8):  # rotated a quarter turn when displayed
         width, height = height, width
     return ImageInfo(format=fmt, width=width, height=height, sha256=hashlib.sha256(data).hexdigest(),
@@ -387,7 +390,7 @@ def derive_copies(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, display_
     converted to sRGB. Raises :class:`PhotoRejected` like :func:`inspect_image` (sizes in
     bytes are the caller's check: run ``inspect_image`` first).
     """
-    with _decoded(data, max_pixels, draft_to=display_max) as img:  # closing it frees the pixels
+    with _decoded(data, max_pixels, draft_to=display_max) as (img, _):  # closing it frees the pixels
         ImageOps.exif_transpose(img, in_place=True)
         display_img, display = _encode(_to_srgb(img), display_max, jpeg_quality)
     _, thumb = _encode(display_img, thumb_max, jpeg_quality)
