@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from backend.config import Settings
+from backend.db import session_scope
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -16,15 +17,9 @@ def get_app_settings(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.sessionmaker()
-    try:
+    """One session per request; committed at the end unless the request failed."""
+    with session_scope(request.app.state.sessionmaker) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
