@@ -1,0 +1,1 @@
+"""Data exchange with the upper platform: outbox delivery, dead letters, replay, inbound transfers."""
