@@ -1,5 +1,6 @@
 """Who sees which cases: departments their own, inspectors their grids' and their own reports,
-the centre's roles everything. Callers' contact details are masked for all but operators."""
+the centre's roles everything. Callers' contact details are masked for all but the operator who
+owns the case (one operator from intake to callback)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def mask_contact(contact: str) -> str:
 
 
 def contact_for(user: User, case: Case) -> str:
-    if user.role in CONTACT_ROLES:
+    """The caller's contact for the operator on the case (its owner, or anyone while unowned)."""
+    if user.role in CONTACT_ROLES and case.owner_user_id in (None, user.id):
         return case.reporter_contact
     return mask_contact(case.reporter_contact)

@@ -1,9 +1,13 @@
-"""HTTP routes of intake and exchange: the hotline desk, knowledge base, emergency rules,
-duplicates and the upper-platform exchange (one router, included by create_app)."""
+"""HTTP routes of intake and exchange: the hotline desk (page and API), knowledge base, emergency
+and duplicate settings, and the upper-platform exchange (one router, included by create_app)."""
 
 from fastapi import APIRouter
 
+from backend.emergency.views import router as intake_settings_router
 from backend.exchange.views import router as exchange_router
+from backend.intake.desk_views import router as desk_router
+from backend.knowledge.views import router as knowledge_router
 
 router = APIRouter()
-router.include_router(exchange_router)
+for _router in (desk_router, knowledge_router, intake_settings_router, exchange_router):
+    router.include_router(_router)
