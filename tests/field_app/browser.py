@@ -1,0 +1,131 @@
+"""Headless Chromium as an inspector's phone: mobile viewport and user agent, geolocation, offline
+emulation, and a log of everything that could go wrong (failed requests, HTTP errors, console
+errors, page errors, requests leaving 127.0.0.1) — including the service worker's own requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tests.backend.district import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+    # Belt and braces: any host but loopback fails to resolve, so a stray request cannot succeed.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+# WebKit cannot be installed here (no browser downloads): Chromium with a phone's viewport and UA.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "user_agent": ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/126.0.0.0 Mobile Safari/537.36"),
+}
+
+
+@dataclass
+class BrowserLog:
+    """What happened in one browser context. ``offline`` marks the phase in which requests are
+    expected to fail (the connection is deliberately cut); failures then are kept apart."""
+
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    failed_while_offline: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    expected_failures: set[str] = field(default_factory=set)
+    offline: bool = False
+
+    def on_failed(self, request: Any) -> None:
+        line = f"{request.method} {request.url} {request.failure}"
+        if request.url in self.expected_failures:
+            return
+        (self.failed_while_offline if self.offline else self.failed).append(line)
+
+    def foreign_hosts(self) -> set[str]:
+        hosts = {urlsplit(u).hostname or "" for u in self.requests if urlsplit(u).scheme in ("http", "https")}
+        return hosts - {"127.0.0.1"}
+
+    def assert_clean(self, *, offline_too: bool = False) -> None:
+        """No request left 127.0.0.1, none failed (``offline_too``: not even while offline), no
+        HTTP error, no console or page error."""
+        assert self.foreign_hosts() == set(), f"requests left 127.0.0.1: {self.foreign_hosts()}"
+        assert self.failed == [], f"failed requests: {self.failed}"
+        if offline_too:
+            assert self.failed_while_offline == [], f"failed while offline: {self.failed_while_offline}"
+        assert self.bad_status == [], f"HTTP errors: {self.bad_status}"
+        assert self.console_errors == [], f"console errors: {self.console_errors}"
+        assert self.page_errors == [], f"page errors: {self.page_errors}"
+
+
+@contextmanager
+def phone(browser: Any, *, lon: float, lat: float, accuracy: float = 6.0, **extra: Any) -> Iterator[tuple[Any, BrowserLog]]:
+    """A new phone-like context with GPS at (lon, lat) and logging attached."""
+    log = BrowserLog()
+    context = browser.new_context(**PHONE, geolocation={"longitude": lon, "latitude": lat, "accuracy": accuracy},
+                                  permissions=["geolocation"], **extra)
+    context.on("request", lambda r: log.requests.append(r.url))
+    context.on("requestfailed", log.on_failed)
+    context.on("response", lambda r: r.status >= 400 and log.bad_status.append(f"{r.status} {r.url}"))
+
+    def watch(page: Any) -> None:
+        page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+        page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+
+    context.on("page", watch)
+    try:
+        yield context, log
+    finally:
+        context.close()
+
+
+def open_app(context: Any, base_url: str) -> Any:
+    page = context.new_page()
+    page.goto(f"{base_url}/field/")
+    page.wait_for_selector("body[data-ready='1']")
+    return page
+
+
+def sign_in(page: Any, username: str = "inspector") -> None:
+    page.fill("#login-username", username)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#screen-map:not([hidden]) .leaflet-container")
+
+
+def wait_offline_ready(page: Any) -> None:
+    """The service worker controls the page, i.e. the shell is cached for offline use."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
+
+
+def shot(page: Any, artifacts: Path, name: str, *, full_page: bool = False) -> None:
+    page.screenshot(path=str(artifacts / f"field_{name}.png"), full_page=full_page)
+
+
+def queued_photo_sizes(page: Any, uuid: str) -> list[list[int]]:
+    """[width, height, bytes] of each photo of a queued outbox item, read back from IndexedDB."""
+    return page.evaluate("""async (uuid) => {
+        const db = await new Promise((resolve) => {
+            const open = indexedDB.open("gridwatch-field");
+            open.onsuccess = () => resolve(open.result);
+        });
+        const item = await new Promise((resolve) => {
+            const get = db.transaction("outbox").objectStore("outbox").get(uuid);
+            get.onsuccess = () => resolve(get.result);
+        });
+        db.close();
+        return Promise.all(item.photos.map(async (p) => {
+            const bitmap = await createImageBitmap(new Blob([p.data]));
+            return [bitmap.width, bitmap.height, p.data.byteLength];
+        }));
+    }""", uuid)

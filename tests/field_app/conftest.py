@@ -1,0 +1,143 @@
+"""Fixtures for the field app: the test district (tests/backend/district.py) on each backend, a
+TestClient, and a real uvicorn server on 127.0.0.1 that counts the bytes it sends."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from backend.config import Settings
+from backend.main import create_app
+from tests.backend.district import District, build_district
+from tests.field_app.browser import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2's production cost is the point in production, not in tests."""
+    from argon2.profiles import CHEAPEST
+
+    from backend.auth.passwords import set_parameters
+
+    set_parameters(CHEAPEST)
+    yield
+    set_parameters(None)
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=db_url, demo_mode=True, photo_dir=tmp_path / "photos")
+
+
+@pytest.fixture
+def district(db) -> District:
+    return build_district(db)
+
+
+@pytest.fixture
+def client(settings: Settings, district: District) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+@dataclass
+class ByteCounter:
+    """Bytes the server put on the wire (status line + headers + body), per request path."""
+
+    records: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, bytes)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.records.clear()
+
+    def total(self, *, exclude_prefix: tuple[str, ...] = ()) -> int:
+        with self.lock:
+            return sum(n for _, path, n in self.records if not path.startswith(exclude_prefix))
+
+
+class CountingApp:
+    """ASGI wrapper: measures what each response costs on the wire, seen from the server."""
+
+    def __init__(self, app, counter: ByteCounter) -> None:
+        self.app, self.counter = app, counter
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        size = 0
+
+        async def counting_send(message):
+            nonlocal size
+            if message["type"] == "http.response.start":
+                size += len(b"HTTP/1.1 200 OK\r\n") + sum(len(k) + len(v) + 4 for k, v in message["headers"]) + 2
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+                if not message.get("more_body"):
+                    with self.counter.lock:
+                        self.counter.records.append((scope["method"], scope["path"], size))
+            await send(message)
+
+        return await self.app(scope, receive, counting_send)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    district: District
+    settings: Settings
+    counter: ByteCounter
+
+    def api(self, who: str = "operator") -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers=self.district.headers(who), timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(settings: Settings, district: District) -> Iterator[LiveServer]:
+    """create_app(settings) served by uvicorn in a thread on a free loopback port."""
+    counter = ByteCounter()
+    port = free_port()
+    config = uvicorn.Config(CountingApp(create_app(settings), counter), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", district, settings, counter)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium per test worker (contexts, not browsers, are the unit of isolation)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (browser tests need it)")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
