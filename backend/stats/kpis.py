@@ -1,0 +1,133 @@
+"""The dashboard's KPIs: four queries whatever the number of cases.
+
+1. intake cohort grouped by source channel, with the same cohort's size in the previous period
+   (环比) and in the same period last year (同比) read in the same scan;
+2. filed cohort (closure, handling, rework, voids);
+3. overdue now (served by the (status, due_at) index);
+4. received cases per catalog class (top problems and the Pareto chart).
+
+Every number carries its definition and a drill-down link to the cases behind it
+(``/api/stats/cases?figure=<key>&<the same filters>``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from backend.models import Case
+from backend.stats import engine
+from backend.stats.filters import StatsFilter
+from backend.stats.labels import KIND_LABELS, SOURCE_LABELS, class_names
+from backend.stats.measures import FILED_KEYS, INTAKE_KEYS, MEASURES, RATES, Cohort, change, ratio
+
+DRILLDOWN_PATH = "/api/stats/cases"
+TOP_N = 10
+
+
+def drilldown_url(f: StatsFilter, key: str, period: str = "current", **narrow: Any) -> str:
+    params: dict[str, Any] = {"figure": key, **f.query_params()}
+    if period != "current":
+        params["period"] = period
+    for name, value in narrow.items():
+        if value is not None:
+            params[name] = value
+    return f"{DRILLDOWN_PATH}?{urlencode(params, doseq=True)}"
+
+
+def figure(key: str, value: int, f: StatsFilter, **narrow: Any) -> dict[str, Any]:
+    m = MEASURES[key]
+    return {"key": key, "label_zh": m.label_zh, "label_en": m.label_en, "value": value,
+            "definition_zh": m.definition_zh, "definition_en": m.definition_en,
+            "drilldown": drilldown_url(f, key, **narrow)}
+
+
+def rate_figure(key: str, counts: dict[str, int], f: StatsFilter, **narrow: Any) -> dict[str, Any]:
+    r = RATES[key]
+    value, note = ratio(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
+    return {"key": key, "label_zh": r.label_zh, "label_en": r.label_en, "value": value, "note": note,
+            "numerator": r.numerator, "denominator": r.denominator,
+            "numerator_value": counts.get(r.numerator, 0), "denominator_value": counts.get(r.denominator, 0),
+            "formula": f"{MEASURES[r.numerator].label_zh} / {MEASURES[r.denominator].label_zh} × 100%",
+            "drilldown_numerator": drilldown_url(f, r.numerator, **narrow),
+            "drilldown_denominator": drilldown_url(f, r.denominator, **narrow)}
+
+
+def _change(key: str, zh: str, en: str, current: int, previous: int, f: StatsFilter, period: str) -> dict:
+    value, note = change(current, previous)
+    window = f.window.previous() if period == "previous" else f.window.last_year()
+    return {"key": key, "label_zh": zh, "label_en": en, "current": current, "previous": previous,
+            "value": value, "note": note, "compared_window": window.as_dict(),
+            "drilldown_previous": drilldown_url(f, "received", period)}
+
+
+def compute_kpis(*, db_session: Session, f: StatsFilter, now: datetime) -> dict[str, Any]:
+    extra = {"previous": f.window.previous(), "last_year": f.window.last_year()}
+    by_source = engine.count_measures(db_session, f, Cohort.INTAKE, INTAKE_KEYS, now,
+                                      group_by=[Case.source], extra_windows=extra)
+    intake = engine.totals(by_source, [*INTAKE_KEYS, "__previous", "__last_year"])
+    filed_groups = engine.count_measures(db_session, f, Cohort.FILED, FILED_KEYS, now)
+    filed = engine.totals(filed_groups, FILED_KEYS)
+    overdue = engine.totals(engine.count_measures(db_session, f, Cohort.SNAPSHOT, ["overdue_now"], now),
+                            ["overdue_now"])
+    counts = {**intake, **filed, **overdue}
+    figures = {k: figure(k, counts[k], f) for k in MEASURES}
+    rates = {k: rate_figure(k, counts, f) for k in RATES}
+    changes = {
+        "received_mom": _change("received_mom", "受理数环比", "Received, month on month", counts["received"],
+                                counts["__previous"], f, "previous"),
+        "received_yoy": _change("received_yoy", "受理数同比", "Received, year on year", counts["received"],
+                                counts["__last_year"], f, "last_year"),
+    }
+    problems = top_problems(db_session=db_session, f=f, now=now)
+    return {
+        "window": f.window.as_dict(), "filters": f.as_dict(), "generated_at": now.isoformat(),
+        "figures": figures, "rates": rates, "changes": changes,
+        "by_source": _source_rows(by_source, counts["received"], f),
+        "top_problems": {kind: [p for p in problems if p["kind"] == kind][:TOP_N] for kind in ("event", "component")},
+        "pareto": problems,
+    }
+
+
+def _source_rows(groups: list[engine.GroupCounts], total: int, f: StatsFilter) -> list[dict[str, Any]]:
+    rows = []
+    for g in sorted(groups, key=lambda g: (-g.counts["received"], g.key[0])):
+        source = g.key[0]
+        cur, prev, last = g.counts["received"], g.counts["__previous"], g.counts["__last_year"]
+        if not (cur or prev or last):
+            continue
+        mom, mom_note = change(cur, prev)
+        yoy, yoy_note = change(cur, last)
+        share, share_note = ratio(cur, total)
+        zh, en = SOURCE_LABELS.get(source, (source, source))
+        rows.append({"source": source, "label_zh": zh, "label_en": en, "received": cur, "previous": prev,
+                     "last_year": last, "mom": mom, "yoy": yoy, "share": share,
+                     "note": "; ".join(n for n in (mom_note, yoy_note, share_note) if n) or None,
+                     "drilldown": drilldown_url(f.narrowed(sources=(source,)), "received")})
+    return rows
+
+
+def top_problems(*, db_session: Session, f: StatsFilter, now: datetime) -> list[dict[str, Any]]:
+    """Received cases per catalog class, most frequent first, with the cumulative share (Pareto)."""
+    groups = engine.count_measures(db_session, f, Cohort.INTAKE, ["received"], now,
+                                   group_by=[Case.kind, Case.minor_code])
+    groups = [g for g in groups if g.counts["received"]]
+    groups.sort(key=lambda g: (-g.counts["received"], g.key[0], g.key[1]))
+    names = class_names(db_session, [g.key for g in groups])
+    total = sum(g.counts["received"] for g in groups)
+    rows, running = [], 0
+    ranks = {"event": 0, "component": 0}
+    for g in groups:
+        kind, minor = g.key
+        count = g.counts["received"]
+        running += count
+        ranks[kind] = ranks.get(kind, 0) + 1
+        zh, en, major_zh = names.get((kind, minor), (minor, minor, ""))
+        rows.append({"rank": ranks[kind], "kind": kind, "kind_zh": KIND_LABELS.get(kind, (kind,))[0],
+                     "minor_code": minor, "name_zh": zh, "name_en": en, "major_name_zh": major_zh,
+                     "count": count, "share": 100.0 * count / total, "cumulative_share": 100.0 * running / total,
+                     "drilldown": drilldown_url(f.narrowed(kind=kind, minor=minor), "received")})
+    return rows
