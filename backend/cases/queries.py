@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from backend.cases import workflow as wf
 from backend.cases.deadlines import state_of
 from backend.cases.schemas import CaseDetail, CaseSummary, EventRead, PhotoRead, TaskRead
-from backend.cases.visibility import contact_for, ensure_visible, visible_clause
+from backend.cases.visibility import contact_for, ensure_visible, redact_phone_numbers, visible_clause
 from backend.errors import NotFound, Unprocessable
 from backend.models import Case, CaseEvent, CatalogClass, Component, Photo, Task, User
 from backend.spatial import BBox, bbox_filter
@@ -166,6 +166,6 @@ def task_inbox(*, db_session: Session, user: User, include_done: bool = False) -
                  overdue=t.completed_at is None and t.due_at is not None and t.due_at < now,
                  lon=pos.get(c.id, (None, None))[0], lat=pos.get(c.id, (None, None))[1],
                  category_zh=labels.get((c.edition, c.kind, c.minor_code), (None, None))[0],
-                 description=c.description)
+                 description=redact_phone_numbers(c.description))
         for t, c in rows
     ]

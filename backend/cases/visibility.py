@@ -4,6 +4,8 @@ owns the case (one operator from intake to callback)."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
@@ -48,3 +50,17 @@ def contact_for(user: User, case: Case) -> str:
     if user.role in CONTACT_ROLES and case.owner_user_id in (None, user.id):
         return case.reporter_contact
     return mask_contact(case.reporter_contact)
+
+
+# Callers type their numbers into descriptions ("请回电 13812345678"): mainland mobiles (optional
+# +86 and separators), landlines with an area code, any other run of 7+ digits, e-mail addresses.
+_PHONE = re.compile(r"(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7,8}|(?<!\d)\d{7,}(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def redact_phone_numbers(text: str) -> str:
+    """Mask phone numbers and e-mail addresses in free text shown in lists or published."""
+    if not text:
+        return ""
+    text = _PHONE.sub(lambda m: mask_contact(re.sub(r"[\s-]", "", m.group(0))), text)
+    return _EMAIL.sub(lambda m: m.group(0)[0] + "***@" + m.group(0).split("@", 1)[1], text)

@@ -21,18 +21,23 @@ from backend.intake import desk_schemas as ds
 from backend.intake.create import create_case
 from backend.intake.events import note_event
 from backend.intake.pipeline import after_create
+from backend.intake.privacy import masked, redact_phone_numbers
 from backend.knowledge.service import answer_text, search
 from backend.models import Case, EmergencyTransfer, User
 from backend.worktime import WorkCalendar
 
 
-def desk_case(db: Session, user: User, case: Case) -> ds.DeskCase:
+def desk_case(db: Session, user: User, case: Case, *, in_list: bool = False) -> ds.DeskCase:
+    """One case as the desk shows it; in a list the contact is masked and free text redacted even
+    for the owner (lists are screenshotted, exported and shared; the detail view is not)."""
     return ds.DeskCase(
         id=case.id, ref=case.ref, channel=case.source, status=case.status,
         status_zh=wf.status_label(case.status, "zh"), status_en=wf.status_label(case.status, "en"),
         status_type=wf.status_type(case.status).value, kind=case.kind, minor_code=case.minor_code,
-        description=case.description, address=case.address, grid_code=case.grid_code,
-        caller_name=case.reporter_name, caller_contact=contact_for(user, case), owner_user_id=case.owner_user_id,
+        description=redact_phone_numbers(case.description) if in_list else case.description,
+        address=case.address, grid_code=case.grid_code, caller_name=case.reporter_name,
+        caller_contact=masked(case.reporter_contact) if in_list else contact_for(user, case),
+        owner_user_id=case.owner_user_id,
         emergency=case.emergency, priority=case.priority, satisfaction=case.satisfaction,
         reported_at=case.reported_at, allowed_actions=[a.value for a in wf.allowed_actions(case.status, user.role)])
 
@@ -43,7 +48,8 @@ def emergency_read(flag: EmergencyFlag | None) -> ds.EmergencyRead | None:
 
 def duplicate_reads(candidates: list[Candidate]) -> list[ds.DuplicateRead]:
     return [ds.DuplicateRead(case_id=c.case_id, ref=c.ref, status=c.status, reported_at=c.reported_at,
-                             distance_m=c.distance_m, same_component=c.same_component, description=c.description)
+                             distance_m=c.distance_m, same_component=c.same_component,
+                             description=redact_phone_numbers(c.description))
             for c in candidates]
 
 
@@ -125,8 +131,6 @@ def callback(*, db_session: Session, user: User, case_id: int, body: ds.Callback
 def reporters(*, db_session: Session, user: User, case_id: int) -> list[ds.ReporterRead]:
     case = get_case(db_session, user, case_id)
     show = user.role == "operator" and case.owner_user_id in (None, user.id)
-    from backend.intake.privacy import masked
-
     return [ds.ReporterRead(origin_case_id=r.origin_case_id, channel=r.channel, name=r.name,
                             contact=r.contact if show else masked(r.contact), added_at=r.added_at,
                             informed_at=r.informed_at, informed_status=r.informed_status)
@@ -146,6 +150,6 @@ def queue(*, db_session: Session, user: User) -> ds.DeskQueue:
     due = db_session.scalars(select(Case).where(Case.owner_user_id == user.id, Case.status.in_(finished),
                                                 Case.satisfaction.is_(None))
                              .order_by(Case.reported_at).limit(100))
-    return ds.DeskQueue(emergencies=[desk_case(db_session, user, c) for c in emergencies],
-                        open_cases=[desk_case(db_session, user, c) for c in mine],
-                        callbacks_due=[desk_case(db_session, user, c) for c in due])
+    return ds.DeskQueue(emergencies=[desk_case(db_session, user, c, in_list=True) for c in emergencies],
+                        open_cases=[desk_case(db_session, user, c, in_list=True) for c in mine],
+                        callbacks_due=[desk_case(db_session, user, c, in_list=True) for c in due])
