@@ -58,6 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
+    # Hardening (backend/security): headers, body limits, login rate limit, 503/507 handlers.
+    from backend.security import install_security
+
+    install_security(app, settings)
     app.include_router(system_router)
     app.include_router(auth_router)
     app.include_router(admin_router)

@@ -96,4 +96,5 @@ def require_roles(*roles: str) -> Callable[[User], User]:
         return user
 
     check_role.__name__ = f"require_roles_{'_'.join(roles)}"
+    check_role.required_roles = allowed  # type: ignore[attr-defined]  # the declared policy, read by tests
     return check_role
