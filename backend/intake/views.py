@@ -5,9 +5,10 @@ from fastapi import APIRouter
 
 from backend.emergency.views import router as intake_settings_router
 from backend.exchange.views import router as exchange_router
+from backend.intake.desk_page import router as desk_page_router
 from backend.intake.desk_views import router as desk_router
 from backend.knowledge.views import router as knowledge_router
 
 router = APIRouter()
-for _router in (desk_router, knowledge_router, intake_settings_router, exchange_router):
+for _router in (desk_page_router, desk_router, knowledge_router, intake_settings_router, exchange_router):
     router.include_router(_router)

@@ -22,7 +22,7 @@ from tests.backend.district import ROLES
 # bearer-protected /api routes), the health check, signing in, the public standards APIs
 # (Open311 with its own api_key rules, OGC API Features) and the upper platform's inbound
 # endpoint (its own platform key). A new public route elsewhere fails the matrix test.
-PUBLIC_PREFIXES = ("/health", "/docs", "/openapi.json", "/field", "/map", "/stats", "/open311/", "/ogc",
+PUBLIC_PREFIXES = ("/health", "/docs", "/openapi.json", "/field", "/map", "/stats", "/desk", "/open311/", "/ogc",
                    "/api/auth/login", "/api/exchange/inbound/")
 PUBLIC_EXACT = ("/",)
 
