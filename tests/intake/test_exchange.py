@@ -189,3 +189,27 @@ def test_inbound_transfers_are_idempotent_and_report_results(client, district, d
     assert last["status_type"] == "closed" and envelopes[-1]["event"]["note"] == "现场已清理完毕"
     assert last["grid_code"] == "320508019044004" and last["county_code"] == "320508"
     assert last["reporter"]["contact"] == "137****5678"
+
+
+def test_in_app_worker_delivers_on_its_own(settings, district, monkeypatch, db):
+    """GRIDWATCH_EXCHANGE_WORKER=1 starts the delivery thread with the app (and stops it with it)."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from backend.exchange.config import save_config
+    from backend.main import create_app
+
+    monkeypatch.setenv("GRIDWATCH_EXCHANGE_WORKER", "1")
+    with ReferenceReceiver() as receiver:
+        save_config(db, {"endpoint_url": receiver.url})
+        db.commit()
+        with TestClient(create_app(settings)) as client:
+            assert client.app.state.outbox_worker is not None
+            _report(client, district)
+            deadline = time.monotonic() + 15
+            while not receiver.state.received and time.monotonic() < deadline:
+                time.sleep(0.1)
+            worker = client.app.state.outbox_worker
+        assert not worker._thread.is_alive()
+        assert [e["event"]["action"] for e in receiver.state.received] == ["report"]
