@@ -92,7 +92,9 @@ def grid_map_svg(rows: list[dict[str, Any]], value: str = "received", width: int
         for r in shapes:
             c = r["geometry"].representative_point()
             x, y = (float(v) for v in xy(c.x, c.y).split(","))
-            body.append(svg_text(x, y + 4, str(r[value]), anchor="middle", size=10))
+            level = 0 if vmax == 0 or r[value] == 0 else min(4, 1 + int(3 * r[value] / vmax))
+            body.append(svg_text(x, y + 4, str(r[value]), anchor="middle", size=10,
+                                 fill="#ffffff" if level >= 3 else "#1f2937"))
     y0 = height - legend_h + 10
     for i, colour in enumerate(RAMP):
         body.append(f'<rect x="{margin + i * 60}" y="{y0}" width="58" height="10" fill="{colour}" stroke="#94a3b8"/>')

@@ -160,9 +160,9 @@ def evaluate_inspectors(*, db_session: Session, f: StatsFilter, settings: Evalua
         missed = [Evidence(r[0], r[1]) for r in in_grids if r[3] in PUBLIC_CHANNELS and r[4] != "voided"]
         miss = rate("miss_rate", "漏报率", "Miss rate", missed, [Evidence(r[0], r[1]) for r in in_grids],
                     "漏报数（市民先报且已立案）/ 责任网格立案数 × 100%")
+        ind["miss_rate"] = miss
         ind["miss_rate_score"] = complement("miss_rate_score", "漏报率分值", "Miss-rate score", miss, "100 − 漏报率")
-        cards.append(Scorecard(_subject(user), {"miss_rate": miss, **ind},
-                               composite("inspector", ind, settings)))
+        cards.append(Scorecard(_subject(user), ind, composite("inspector", ind, settings)))
     return cards
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from backend.stats.charts import closure_trend_chart, pareto_chart, ranking_chart, source_mix_chart
 from backend.stats.gridstats import grid_map_svg
@@ -32,6 +33,7 @@ CSS = """
 table.gw{border-collapse:collapse;font-size:.78rem;margin:.3rem 0 .8rem;width:100%}
 table.gw th,table.gw td{border:1px solid #e5e7eb;padding:.2rem .35rem;text-align:right}
 table.gw th{background:#f8fafc;text-align:center}table.gw td.t{text-align:left}
+table.gw td.note{font-size:.7rem;color:#6b7280;max-width:16rem}table.scorecard td{white-space:nowrap}table.scorecard td.note{white-space:normal}
 .gw-grade{font-weight:bold}.gw-grade.A{color:#047857}.gw-grade.B{color:#2563eb}.gw-grade.C{color:#b45309}
 .gw-grade.D,.gw-grade.E{color:#b91c1c}[data-drill]{cursor:pointer;text-decoration:underline dotted}
 .gw-meta{font-size:.78rem;color:#6b7280}
@@ -72,6 +74,9 @@ def _tile(kpis: dict[str, Any], key: str, kind: str) -> str:
 
 
 def _cell(value: Any, key: str, drill: str | None = None) -> str:
+    if key == "note" and value:
+        short = str(value).split(" / ")[0].split("; ")[0]
+        return f'<td class="t note" title="{escape(str(value))}">{escape(short)}</td>'
     if drill and value is not None:
         return f'<td><span data-drill="{escape(drill)}">{_fmt(value) if isinstance(value, int) else escape(str(value))}</span></td>'
     if key == "rating" and value:
@@ -95,19 +100,73 @@ def table_html(table: Table, *, skip: tuple[str, ...] = ()) -> str:
     return f'<table class="gw" data-table="{escape(table.name)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _indicator_cell(ind: dict[str, Any]) -> str:
+    links = ind.get("drilldown") or {}
+    value = _fmt(ind["value"], "rate") if ind["kind"] == "rate" else _fmt(ind["value"])
+    if ind["numerator"] is not None:
+        n = f'<span data-drill="{escape(links["numerator"])}">{ind["numerator"]}</span>' if links.get("numerator") \
+            else str(ind["numerator"])
+        d = f'<span data-drill="{escape(links["denominator"])}">{ind["denominator"]}</span>' \
+            if links.get("denominator") else str(ind["denominator"])
+        detail = f"{n}/{d}"
+    elif ind.get("count") is not None:
+        link = links.get("count") or links.get("numerator")
+        detail = f'计 <span data-drill="{escape(link)}">{ind["count"]}</span>' if link else f"计 {ind['count']}"
+    else:
+        detail = ""
+    title = escape(f"{ind['formula']} {ind['note'] or ''}".strip())
+    return f'<td title="{title}">{value}<br><span class="en">{detail}</span></td>'
+
+
+def scorecard_html(data: dict[str, Any]) -> str:
+    """One row per person / department / area: each indicator as "value (numerator/denominator)",
+    the composite and the rating; numerators and denominators open their drill-down."""
+    keys: list[str] = []
+    labels: dict[str, tuple[str, str]] = {}
+    for row in data["rows"]:
+        for key, ind in row["indicators"].items():
+            if key not in keys:
+                keys.append(key)
+                labels[key] = (ind["label_zh"], ind["label_en"])
+    head = "<th>对象<br><span class=\"en\">subject</span></th>" + "".join(
+        f'<th>{escape(labels[k][0])}<br><span class="en">{escape(labels[k][1])}</span></th>' for k in keys)
+    head += '<th>综合指标值<br><span class="en">composite</span></th><th>等级<br><span class="en">rating</span></th>'
+    head += '<th>说明<br><span class="en">note</span></th>'
+    body = []
+    for row in data["rows"]:
+        c = row["composite"]
+        cells = "".join(_indicator_cell(row["indicators"][k]) if k in row["indicators"] else "<td>—</td>" for k in keys)
+        body.append(f'<tr><td class="t">{escape(str(row["subject"]["name"]))}</td>{cells}'
+                    f"<td><b>{_fmt(c['value'])}</b></td>{_cell(c['rating'], 'rating')}{_cell(c['note'], 'note')}</tr>")
+    if not body:
+        body.append(f'<tr><td class="t" colspan="{len(keys) + 4}">暂无数据 / no rows</td></tr>')
+    weights = "；".join(f"{labels.get(k, (k,))[0]}×{w:g}" for k, w in data["weights"].items())
+    return (f'<table class="gw scorecard" data-table="scorecard_{escape(data["post"])}"><thead><tr>{head}</tr>'
+            f'</thead><tbody>{"".join(body)}</tbody></table><p class="gw-meta">综合指标值 = {escape(weights)}'
+            "（等级：A ≥ 90，B ≥ 75，C ≥ 60，D ≥ 40，E 其余）</p>")
+
+
 def _section(title_zh: str, title_en: str, inner: str, name: str = "") -> str:
     return (f'<section class="gw-section" data-section="{escape(name)}"><h2>{escape(title_zh)} '
             f'<span class="en">{escape(title_en)}</span></h2>{inner}</section>')
 
 
-def render_dashboard(dashboard: dict[str, Any], *, map_html: str | None = None) -> str:
+def hotspot_section(hotspot: Any) -> str:
+    """The hot-spot map image (a :class:`backend.stats.hotspot.HotspotImage`) with its caption."""
+    uri = hotspot.data_uri()
+    image = f'<img src="{uri}" alt="热点图 hot spots" style="width:100%;max-width:720px">' if uri else ""
+    return _section("热点分析图", "Hot spots", f'{image}<p class="gw-meta">{escape(hotspot.caption_zh)}<br>'
+                    f"{escape(hotspot.caption_en)}</p>", "hotspots")
+
+
+def render_dashboard(dashboard: dict[str, Any], *, map_html: str | None = None, hotspot: Any = None) -> str:
     """The dashboard body: tiles, charts, tables, scorecards and the grid map."""
     kpis, f = dashboard["kpis"], dashboard["filters"]
     tables = {t.name: t for t in dashboard_tables(dashboard)}
     dept_rows = [{"name": r["subject"]["name"], "value": r["composite"]["value"], "rating": r["composite"]["rating"]}
                  for r in dashboard["scorecards"]["departments"]["rows"]]
     meta = (f'<p class="gw-meta">统计时段 {escape(f.window.start.isoformat())} 至 {escape(f.window.end.isoformat())}'
-            f'（{escape(f.window.timezone)}）· 生成于 {escape(dashboard["generated_at"].astimezone().isoformat(timespec="minutes"))}'
+            f'（{escape(f.window.timezone)}）· 生成于 {escape(dashboard["generated_at"].astimezone(ZoneInfo(f.window.timezone)).isoformat(timespec="minutes"))}'
             f' · Window {escape(f.window.label)}</p>')
     tiles = '<div class="gw-tiles">' + "".join(_tile(kpis, k, kind) for k, kind in TILES) + "</div>"
     charts = ('<div class="gw-charts">' + closure_trend_chart(dashboard["trend"]) + pareto_chart(kpis["pareto"])
@@ -117,20 +176,27 @@ def render_dashboard(dashboard: dict[str, Any], *, map_html: str | None = None) 
                           "by_source"))
     parts.append(_section("高发问题排名", "Top problems", table_html(tables["top_problems"]), "top_problems"))
     parts.append(_section("逐月结案趋势", "Monthly closure trend", table_html(tables["trend"]), "trend"))
-    for name, table in tables.items():
-        if name.startswith("scorecard_"):
-            parts.append(_section(table.title_zh, table.title_en, table_html(table, skip=("subject_id",)), name))
+    for post, data in dashboard["scorecards"].items():
+        parts.append(_section(tables[f"scorecard_{post}"].title_zh, tables[f"scorecard_{post}"].title_en,
+                              scorecard_html(data), f"scorecard_{post}"))
+    if hotspot is not None:
+        parts.append(hotspot_section(hotspot))
     grid_map = map_html or grid_map_svg(dashboard["grids"])
     parts.append(_section("网格分布图", "Map of grids", f'<div class="gw-charts">{grid_map}</div>', "map"))
     parts.append(_section("网格统计", "Grid statistics", table_html(tables["grids"]), "grids"))
     return '<div class="gw-stats">' + "".join(parts) + "</div>"
 
 
-def render_report_page(dashboard: dict[str, Any], *, title_zh: str, title_en: str) -> str:
-    """A complete, self-contained HTML page (inline CSS and SVG) for printing to PDF."""
-    body = render_dashboard(dashboard)
+def render_report_page(dashboard: dict[str, Any], *, title_zh: str, title_en: str, hotspot: Any = None) -> str:
+    """A complete, self-contained HTML page (inline CSS, SVG, images and a CJK font subset) for PDF."""
+    from backend.stats.fonts import FAMILY, font_face_css
+
+    body = (f'<h1 class="gw-title">{escape(title_zh)}</h1><div class="gw-subtitle">{escape(title_en)}</div>'
+            + render_dashboard(dashboard, hotspot=hotspot))
+    fonts = font_face_css(body)
+    family = f"'{FAMILY}','Noto Sans CJK SC',sans-serif" if fonts else "'Noto Sans CJK SC',sans-serif"
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title_zh)}</title>'
-            f"<style>@page{{size:A4;margin:14mm 12mm}}body{{margin:0}}{CSS}</style></head><body>"
-            f'<h1 style="font-family:\'Noto Sans CJK SC\',sans-serif;font-size:1.5rem;margin:0 0 .2rem">'
-            f'{escape(title_zh)}</h1><div style="font-family:sans-serif;color:#6b7280;margin-bottom:.6rem">'
-            f"{escape(title_en)}</div>{body}</body></html>")
+            f"<style>{fonts}@page{{size:A4;margin:14mm 12mm}}body{{margin:0}}{CSS}"
+            f"body,.gw-stats,svg text{{font-family:{family} !important}}"
+            ".gw-title{font-size:1.5rem;margin:0 0 .2rem}.gw-subtitle{color:#6b7280;margin-bottom:.6rem}"
+            f"</style></head><body>{body}</body></html>")

@@ -10,14 +10,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from backend.auth.deps import BearerAuthRoute
-from backend.deps import DbSession
+from backend.deps import AppSettings, DbSession
 from backend.errors import NotFound
 from backend.stats import exports, gridstats
 from backend.stats.deps import Calendar, EvalSettings, Filter, StatsUser
 from backend.stats.filters import StatsFilter
 from backend.stats.measures import MEASURES
-from backend.stats.pdf import html_to_pdf
-from backend.stats.render import render_report_page
+from backend.stats.report import report_pdf
 from backend.stats.tables import build_dashboard, dashboard_tables, grid_table
 
 router = APIRouter(prefix="/api/stats/export", tags=["statistics"], route_class=BearerAuthRoute)
@@ -108,10 +107,7 @@ def export_table(name: str, fmt: str, _: StatsUser, db: DbSession, f: Filter, se
 
 @router.get("/report.pdf")
 def export_report(_: StatsUser, db: DbSession, f: Filter, settings: EvalSettings, calendar: Calendar,
-                  level: Level = "grid") -> Response:
-    """The monthly report (KPIs, charts, scorecards, grid map) printed by headless Chromium."""
-    data = build_dashboard(db_session=db, f=f, settings=settings, calendar=calendar, now=datetime.now(UTC),
-                           region_level=level)
-    html = render_report_page(data, title_zh=f"城市管理运行统计与综合评价报告（{f.window.label}）",
-                              title_en=f"GridWatch statistics and evaluation report, {f.window.label}")
-    return _download(html_to_pdf(html), _stem(f, "report"), "pdf")
+                  app_settings: AppSettings, level: Level = "grid") -> Response:
+    """The monthly report (KPIs, charts, scorecards, hot-spot and grid maps) printed by headless Chromium."""
+    return _download(report_pdf(db_session=db, f=f, settings=settings, calendar=calendar, app_settings=app_settings,
+                                level=level), _stem(f, "report"), "pdf")
