@@ -61,23 +61,50 @@ def demo(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     reset: bool = typer.Option(False, help="Rebuild the demo database from scratch."),
+    cases: int = typer.Option(8_000, envvar="GRIDWATCH_DEMO_CASES", help="About how many cases of history."),
+    seed: int = typer.Option(20240501, help="Seed of the district and the history."),
 ) -> None:
-    """Build the demo district on the embedded database and serve it."""
+    """Build the demo district with a year of history on the embedded database and serve it."""
     import os
 
     from backend.demo import prepare_demo
 
     os.environ.setdefault("GRIDWATCH_DEMO_MODE", "1")
     get_settings.cache_clear()
-    info = prepare_demo(get_settings(), reset=reset)
+    typer.echo("preparing the demo / 正在准备演示数据 …")
+    info = prepare_demo(get_settings(), reset=reset, cases=cases, seed=seed)
     base = f"http://{'localhost' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}"
-    typer.echo("\nGridWatch demo is ready / 演示系统已就绪")
-    typer.echo(f"  open   {base}/            (landing page / 首页)")
-    typer.echo(f"  API    {base}/docs        (OpenAPI)")
+    typer.echo(f"\nGridWatch demo is ready / 演示系统已就绪 ({info.seconds:.1f} s)")
+    for path, zh, en in info.pages:
+        typer.echo(f"  {base + path:<36} {zh} / {en}")
+    typer.echo("\nAccounts (demo passwords) / 演示账号：")
+    for account in info.accounts:
+        note = f"  ({account.note})" if account.note else ""
+        typer.echo(f"  {account.role:<13} {account.username:<13} {account.password}{note}")
+    typer.echo("")
     for line in info.lines:
         typer.echo(f"  {line}")
     typer.echo("  stop with Ctrl-C / 按 Ctrl-C 停止\n")
     serve(host=host, port=port, workers=1)
+
+
+@app.command("demo-district")
+def demo_district(
+    helsinki: bool = typer.Option(False, "--helsinki", help="The Helsinki real-data variant (OpenStreetMap)."),
+    seed: int | None = typer.Option(None, help="Seed of the synthetic district (default: gis_data's)."),
+) -> None:
+    """Load the synthetic demo district (or Helsinki) into the configured database. 导入示范片区。"""
+    from backend.gisio.district import build_district, load_district
+    from backend.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    district = build_district(helsinki=helsinki, seed=seed, edition=settings.catalog_edition)
+    with _session() as db:
+        report = load_district(db, district, progress=True)
+    typer.echo(f"{district.name} → {_redact(settings.database_url)}\n{report.summary()}")
+    if district.inventory_report is not None:
+        typer.echo(district.inventory_report.summary())
 
 
 def _session():
@@ -95,8 +122,10 @@ def _redact(url: str) -> str:
     return url
 
 
-# Feature areas own their subcommands: `gridwatch grids …`, `gridwatch map …`, `gridwatch stats …`.
-for _name, _module in (("grids", "backend.gisio.cli"), ("map", "backend.maps.cli"), ("stats", "backend.stats.cli")):
+# Feature areas own their subcommands: `gridwatch grids …`, `gridwatch components …`, `gridwatch map …`,
+# `gridwatch stats …`.
+for _name, _module in (("grids", "backend.gisio.cli"), ("components", "backend.gisio.components_cli"),
+                       ("map", "backend.maps.cli"), ("stats", "backend.stats.cli")):
     app.add_typer(importlib.import_module(_module).app, name=_name)
 
 

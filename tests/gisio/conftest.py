@@ -1,0 +1,73 @@
+"""Fixtures for gisio and demo tests: small districts from gis_data, a CLI runner bound to a
+database, and a second empty database on the same backend (for round trips)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from backend.cli import app
+from backend.config import get_settings
+from gis_data.demo_district import DemoDistrict, helsinki_district, synthetic_district
+from tests.conftest import _empty_postgis, create_postgis_database
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2's production cost is the point in production, not in tests."""
+    from argon2.profiles import CHEAPEST
+
+    from backend.auth.passwords import set_parameters
+
+    set_parameters(CHEAPEST)
+    yield
+    set_parameters(None)
+
+
+@pytest.fixture(scope="session")
+def small_district() -> DemoDistrict:
+    """A 600 m synthetic district: 5 communities, ~70 grids, ~2,000 components."""
+    return synthetic_district(seed=3, size_m=600.0)
+
+
+@pytest.fixture(scope="session")
+def helsinki() -> DemoDistrict:
+    return helsinki_district()
+
+
+@pytest.fixture
+def second_db_url(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Another migrated, empty database on the backend of ``db_url``."""
+    if db_url.startswith("sqlite"):
+        path = tmp_path / "second.sqlite"
+        shutil.copyfile(request.getfixturevalue("spatialite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    from backend.migrate import upgrade
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = create_postgis_database(request.getfixturevalue("postgis_admin_url"), f"gw_second_{worker}")
+    upgrade(url)
+    yield url
+    _empty_postgis(url)
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
+    """``run_cli(url, "grids", "import", ...)``: the gridwatch CLI in-process against ``url``."""
+    runner = CliRunner()
+
+    def run(url: str, *args: str):
+        monkeypatch.setenv("GRIDWATCH_DATABASE_URL", url)
+        get_settings.cache_clear()
+        try:
+            return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+        finally:
+            get_settings.cache_clear()
+
+    return run
