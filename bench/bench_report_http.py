@@ -19,8 +19,8 @@ import uuid
 from pathlib import Path
 
 import httpx
+from _server import postgis_cluster, prepare_database, running_server
 
-from _server import postgis_cluster, prepare_database, running_server  # noqa: I001
 from backend.photos import testimages
 from tests.backend.district import cell_centre
 
