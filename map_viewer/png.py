@@ -7,10 +7,12 @@ the offline file shows. The page script marks ``<body data-gw-ready>`` when it h
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
@@ -67,6 +69,19 @@ def html_to_png(
     PngExportError
         If Chromium cannot start or the page does not draw within ``timeout_s``.
     """
+    args = (html, width, height, tuple(allowed_hosts), chromium, timeout_s)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _render(*args)
+    # Playwright's sync API refuses to run where an event loop is running (async code, or
+    # another sync Playwright session in this thread): give it a thread of its own.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridwatch-png") as pool:
+        return pool.submit(_render, *args).result()
+
+
+def _render(html: str, width: int, height: int, allowed_hosts: tuple[str, ...], chromium: str | None,
+            timeout_s: float) -> bytes:
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright

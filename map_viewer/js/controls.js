@@ -7,7 +7,7 @@
   GW.legendControl = function () {
     var ctl = L.control({ position: "bottomright" });
     ctl.onAdd = function () {
-      var div = GW.el("div", "gw-legend leaflet-bar");
+      var div = GW.el("div", "gw-legend gw-box");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       ctl.div = div;
@@ -43,7 +43,7 @@
   GW.infoControl = function (cfg) {
     var ctl = L.control({ position: "topright" });
     ctl.onAdd = function () {
-      var div = GW.el("div", "gw-info leaflet-bar");
+      var div = GW.el("div", "gw-info gw-box");
       L.DomEvent.disableClickPropagation(div);
       div.innerHTML = '<div class="gw-title">' + GW.bi(cfg.title_zh, cfg.title_en) + "</div>" +
         '<div class="gw-summary"></div><div class="gw-notice" style="display:none"></div>' +

@@ -70,7 +70,7 @@
     var values = initialValues(cfg);
     var ctl = L.control({ position: "topleft" });
     ctl.onAdd = function () {
-      var div = GW.el("div", "gw-filters-panel leaflet-bar");
+      var div = GW.el("div", "gw-filters-panel gw-box");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       div.innerHTML = '<div class="gw-panel-head">' + GW.bi("筛选", "Filters") + "</div>";

@@ -146,6 +146,7 @@
 
   GW.init = function (map, cfg) {
     var app = new GW.App(map, cfg);
+    window.gridwatchApp = app;  // one map per page: a handle for tests and the console
     GW.trackView(map);
     if (cfg.mode === "static") {
       app.setBase(cfg.embedded.base);

@@ -114,7 +114,7 @@
       return GW.api(app, app.cfg.api.case_detail + c.id + "/actions", { method: "POST", json: req });
     }).then(function (updated) {
       render(app, updated, app.casePopup.popup);
-      app.casePopup.popup.getElement().querySelector(".gw-msg").innerHTML =
+      app.casePopup.popup.getContent().querySelector(".gw-msg").innerHTML =
         '<span class="gw-ok">' + GW.bi("已完成", "Done") + ": " + GW.bi(updated.status_zh, updated.status_en) + "</span>";
       return GW.refresh(app);
     }).catch(function (err) {
@@ -123,9 +123,10 @@
   }
 
   function render(app, c, popup) {
-    popup.setContent(body(app, c));
-    var root = popup.getElement();
-    if (!root) return;
+    // A DOM node, not an HTML string: Leaflet re-renders string content on every update(),
+    // which would drop the thumbnails and buttons added below.
+    var holder = GW.el("div", null, body(app, c));
+    var root = holder.firstChild;
     loadThumbs(app, root, c);
     var box = root.querySelector(".gw-actions");
     if (!c.allowed_actions.length) {
@@ -139,7 +140,7 @@
       b.onclick = function () { actionForm(app, c, a, root); };
       box.appendChild(b);
     });
-    popup.update();
+    popup.setContent(root);
   }
 
   GW.openCasePopup = function (app, id, latlng) {
