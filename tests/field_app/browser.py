@@ -4,6 +4,7 @@ errors, page errors, requests leaving 127.0.0.1) — including the service worke
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
     "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
     "user_agent": ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
                    "Chrome/126.0.0.0 Mobile Safari/537.36"),
 }
@@ -43,12 +45,25 @@ class BrowserLog:
     bad_status: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
-    expected_failures: set[str] = field(default_factory=set)
+    # URL → how many deliberate failures of it a test causes (e.g. a response it throws away).
+    expected_failures: dict[str, int] = field(default_factory=dict)
+    # Console text → how many times a deliberate failure makes the browser log it.
+    expected_console_errors: dict[str, int] = field(default_factory=dict)
     offline: bool = False
+
+    def on_console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        for text, left in self.expected_console_errors.items():
+            if left > 0 and text in message.text:
+                self.expected_console_errors[text] -= 1
+                return
+        self.console_errors.append(message.text)
 
     def on_failed(self, request: Any) -> None:
         line = f"{request.method} {request.url} {request.failure}"
-        if request.url in self.expected_failures:
+        if self.expected_failures.get(request.url, 0) > 0:
+            self.expected_failures[request.url] -= 1
             return
         (self.failed_while_offline if self.offline else self.failed).append(line)
 
@@ -68,21 +83,43 @@ class BrowserLog:
         assert self.page_errors == [], f"page errors: {self.page_errors}"
 
 
+def _watch(context: Any, log: BrowserLog) -> None:
+    context.on("request", lambda r: log.requests.append(r.url))
+    context.on("requestfailed", log.on_failed)
+    context.on("response", lambda r: r.status >= 400 and log.bad_status.append(f"{r.status} {r.url}"))
+
+    def watch(page: Any) -> None:
+        page.on("console", log.on_console)
+        page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+
+    context.on("page", watch)
+    for page in context.pages:
+        watch(page)
+
+
 @contextmanager
 def phone(browser: Any, *, lon: float, lat: float, accuracy: float = 6.0, **extra: Any) -> Iterator[tuple[Any, BrowserLog]]:
     """A new phone-like context with GPS at (lon, lat) and logging attached."""
     log = BrowserLog()
     context = browser.new_context(**PHONE, geolocation={"longitude": lon, "latitude": lat, "accuracy": accuracy},
                                   permissions=["geolocation"], **extra)
-    context.on("request", lambda r: log.requests.append(r.url))
-    context.on("requestfailed", log.on_failed)
-    context.on("response", lambda r: r.status >= 400 and log.bad_status.append(f"{r.status} {r.url}"))
+    _watch(context, log)
+    try:
+        yield context, log
+    finally:
+        context.close()
 
-    def watch(page: Any) -> None:
-        page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
-        page.on("pageerror", lambda e: log.page_errors.append(str(e)))
 
-    context.on("page", watch)
+@contextmanager
+def persistent_phone(browser: Any, profile: Path, *, lon: float, lat: float, log: BrowserLog | None = None,
+                     **extra: Any) -> Iterator[tuple[Any, BrowserLog]]:
+    """A phone whose browser profile lives in ``profile``: closing it closes the whole browser, and
+    the next one opened on the same profile finds what the last one stored (IndexedDB, caches)."""
+    log = log or BrowserLog()
+    context = browser.browser_type.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **PHONE,
+        geolocation={"longitude": lon, "latitude": lat, "accuracy": 6.0}, permissions=["geolocation"], **extra)
+    _watch(context, log)
     try:
         yield context, log
     finally:
@@ -105,11 +142,30 @@ def sign_in(page: Any, username: str = "inspector") -> None:
 
 def wait_offline_ready(page: Any) -> None:
     """The service worker controls the page, i.e. the shell is cached for offline use."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
+    wait_js(page, "navigator.serviceWorker.controller !== null", timeout=20)
+
+
+def wait_js(page: Any, expression: str, *, timeout: float = 30) -> None:
+    """Poll a JavaScript expression until it is true. (page.wait_for_function evaluates its
+    predicate with eval, which the app's Content-Security-Policy rightly forbids.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)
+
+
+def wait_count(page: Any, selector: str, count: int, *, timeout: float = 30) -> None:
+    wait_js(page, f"document.querySelectorAll({selector!r}).length === {count}", timeout=timeout)
 
 
 def shot(page: Any, artifacts: Path, name: str, *, full_page: bool = False) -> None:
+    # A sticky header would be painted mid-page in a full-page capture: unstick it meanwhile.
+    if full_page:
+        page.evaluate("document.querySelector('.bar').style.position = 'static'")
     page.screenshot(path=str(artifacts / f"field_{name}.png"), full_page=full_page)
+    if full_page:
+        page.evaluate("document.querySelector('.bar').style.position = ''")
 
 
 def queued_photo_sizes(page: Any, uuid: str) -> list[list[int]]:

@@ -12,7 +12,15 @@ from sqlalchemy import select
 from backend.models import Case, Photo
 from backend.photos import testimages
 from tests.backend.district import cell_centre, grid_code
-from tests.field_app.browser import open_app, phone, queued_photo_sizes, shot, sign_in, wait_offline_ready
+from tests.field_app.browser import (
+    open_app,
+    phone,
+    queued_photo_sizes,
+    shot,
+    sign_in,
+    wait_count,
+    wait_offline_ready,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
 
@@ -35,7 +43,7 @@ def make_report(page, *, search: str, photos: list[str], description: str) -> No
     page.click(f"#class-list .class-option[data-code='{search}']")
     page.wait_for_selector("#class-chosen:not([hidden])")
     page.set_input_files("#photo-input", photos)
-    page.wait_for_function(f"document.querySelectorAll('#photo-list .thumb').length === {len(photos)}")
+    wait_count(page, "#photo-list .thumb", len(photos))
     page.fill("#description", description)
 
 

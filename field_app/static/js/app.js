@@ -80,10 +80,10 @@ function renderWho() {
 }
 
 /** Refresh what the phone keeps (bundle, tasks), then send the outbox. Quiet when offline. */
-async function refreshAll() {
+async function refreshAll({ bundle = true } = {}) {
   if (!navigator.onLine || !state.session) return;
   try {
-    await refreshBundle();
+    if (bundle) await refreshBundle();
     await refreshTasks();
   } catch (error) {
     if (error.status === 401) $("#auth-banner").hidden = false;
@@ -91,6 +91,7 @@ async function refreshAll() {
   }
   renderWho();
   await outbox.syncNow();
+  document.body.dataset.refreshed = new Date().toISOString(); // tests wait on this
 }
 
 async function onLogin(event) {
@@ -107,7 +108,7 @@ async function onLogin(event) {
       toast(t("signed_in"), "ok");
       location.hash = "#map";
       await route();
-      refreshAll();
+      refreshAll({ bundle: false });
     } catch (error) {
       message.textContent = error.network ? t("need_online_once") : errorText(error);
       toast(message.textContent, "error");

@@ -44,6 +44,7 @@ const TEXTS = {
     need_result: "请选择结果", need_note: "请填写说明", need_check_photo: "核查须拍摄至少一张现场照片",
     answer_sending: "已保存，正在提交", photo_not_cached: "照片未缓存（联网后可查看）",
     tab_map: "地图", tab_report: "上报", tab_tasks: "任务", tab_queue: "队列", language_switched: "已切换为中文",
+    photo_before: "上报照片", photo_after: "处置后", photo_evidence: "现场核查",
   },
   en: {
     app_title: "Field", loading: "Loading…", working: "Working…",
@@ -88,6 +89,7 @@ const TEXTS = {
     need_result: "Choose a result", need_note: "Write a note", need_check_photo: "A check needs at least one on-site photo",
     answer_sending: "Saved, submitting", photo_not_cached: "Photo not cached (visible when online)",
     tab_map: "Map", tab_report: "Report", tab_tasks: "Tasks", tab_queue: "Outbox", language_switched: "Switched to English",
+    photo_before: "Reported", photo_after: "After handling", photo_evidence: "On-site check",
   },
 };
 

@@ -160,6 +160,7 @@ async function addPhotos(files) {
   label.textContent = t("processing_photos");
   try {
     for (const file of files) draft.photos.push(await prepare(file));
+    $("#report-message").textContent = "";
     toast(t("photos_added", { n: files.length }), "ok", 1800);
   } catch (error) {
     toast(t("photo_unreadable"), "error");

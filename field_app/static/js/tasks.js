@@ -73,6 +73,7 @@ export async function renderTasks() {
 
 function setResult(result) {
   answer.result = result;
+  $("#answer-message").textContent = "";
   for (const b of document.querySelectorAll("#answer-form [data-result]")) b.setAttribute("aria-pressed", String(b.dataset.result === result));
 }
 
@@ -106,8 +107,9 @@ export async function showTask(taskId) {
   box.replaceChildren();
   for (const photo of (detail && detail.photos) || []) {
     try {
-      box.append(el("a", { class: "thumb", href: "#", onclick: (e) => e.preventDefault() },
-        el("img", { src: await photoUrl(photo.thumb_url), alt: `${photo.kind} ${photo.id}` })));
+      box.append(el("figure", { class: "thumb captioned" },
+        el("img", { src: await photoUrl(photo.thumb_url), alt: `${photo.kind} ${photo.id}` }),
+        el("figcaption", {}, t(`photo_${photo.kind}`))));
     } catch (error) {
       box.append(el("span", { class: "muted" }, t("photo_not_cached")));
       break;
@@ -137,6 +139,7 @@ export function initTasks() {
   $("#answer-photo-input").addEventListener("change", async (e) => {
     try {
       for (const file of e.target.files) answer.photos.push(await prepare(file));
+      $("#answer-message").textContent = "";
       toast(t("photos_added", { n: e.target.files.length }), "ok", 1800);
     } catch (_) {
       toast(t("photo_unreadable"), "error");
