@@ -23,7 +23,7 @@ def spec_post(root: str, api_key: str, **fields) -> list[dict]:
     """HAND-WRITTEN minimal GeoReport v2 POST (not from a library): POST {root}/requests.json."""
     media = fields.pop("media", None)
     files = {"media": ("photo.jpg", media, "image/jpeg")} if media else None
-    response = requests.post(f"{root}/requests.json", data={"api_key": api_key, **fields}, files=files, timeout=10)
+    response = requests.post(f"{root}/requests.json", data={"api_key": api_key, **fields}, files=files, timeout=60)
     assert response.status_code in (200, 201), response.text
     return response.json()
 
