@@ -18,3 +18,17 @@ bench: setup
 
 clean:
 	rm -rf var tests/artifacts .pytest_cache
+
+# Hardening (issue 9): the long runs; their quick variants are part of `make test`.
+.PHONY: load faults bench-scale fuzz
+load: setup
+	@.venv/bin/python bench/load_test.py $(ARGS)
+
+faults: setup
+	@.venv/bin/python bench/bench_faults.py $(ARGS)
+
+bench-scale: setup
+	@.venv/bin/python bench/bench_postgis_scale.py $${ROWS:+--rows $$ROWS} $(ARGS)
+
+fuzz: setup
+	@.venv/bin/python bench/bench_fuzz.py $(ARGS)

@@ -51,6 +51,9 @@ class LoadResult:
     statuses: dict[str, dict[int, int]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)  # unexpected answers while the server was up
     transport_failures: int = 0  # no answer at all (expected only while a fault is injected)
+    last_transport_error: str = ""
+    unavailable: int = 0  # 503 answers (expected only while the database is down); retried
+    unavailable_without_hint: int = 0  # 503 answers lacking Retry-After: always a defect
     acknowledged: dict[str, int] = field(default_factory=dict)  # client_uuid → case id
     replays: int = 0  # retries answered 200 with the case a lost answer had created
     elapsed_s: float = 0.0
@@ -69,6 +72,7 @@ class LoadResult:
         out = {"elapsed_s": round(self.elapsed_s, 1), "requests": len(every),
                "requests_per_s": round(len(every) / self.elapsed_s, 1) if self.elapsed_s else 0.0,
                "errors": len(self.errors), "transport_failures": self.transport_failures,
+               "last_transport_error": self.last_transport_error, "unavailable_503": self.unavailable, "unavailable_without_retry_after": self.unavailable_without_hint,
                "acknowledged_reports": len(self.acknowledged), "replays": self.replays,
                "p50_ms": pct(every, 50), "p95_ms": pct(every, 95), "p99_ms": pct(every, 99), "by_kind": {}}
         for kind, values in sorted(self.latencies_ms.items()):
@@ -93,6 +97,15 @@ def photo_pool(count: int, size: tuple[int, int], seed: int) -> list[bytes]:
     return [testimages.jpeg(*size, seed=seed * 10_000 + i, quality=80) for i in range(count)]
 
 
+def _retry_hint(r: httpx.Response, result: LoadResult) -> float:
+    result.unavailable += 1
+    hint = r.headers.get("retry-after", "")
+    if not hint.isdigit():
+        result.unavailable_without_hint += 1
+        return 1.0
+    return min(float(hint), 2.0)  # a bounded run waits at most 2 s per hint
+
+
 async def _inspector(n: int, cfg: LoadConfig, result: LoadResult, photos: list[bytes], stop_at: float,
                      rng: random.Random) -> None:
     token = cfg.inspector_tokens[n % len(cfg.inspector_tokens)]
@@ -110,12 +123,16 @@ async def _inspector(n: int, cfg: LoadConfig, result: LoadResult, photos: list[b
                 try:
                     r = await http.post("/api/reports", data={"report": json.dumps(body)},
                                         files=[("photos", ("p.jpg", photo, "image/jpeg"))])
-                except httpx.TransportError:
+                except httpx.TransportError as exc:
                     result.transport_failures += 1
+                    result.last_transport_error = repr(exc)[:200]
                     await asyncio.sleep(0.5)  # the field app retries the same report later
                     continue
-                answered = True
                 result.record("report", r.status_code, (time.perf_counter() - started) * 1000)
+                if r.status_code == 503:
+                    await asyncio.sleep(_retry_hint(r, result))
+                    continue  # nothing was saved: send the same report again
+                answered = True
                 if r.status_code in (200, 201):
                     result.acknowledged[body["client_uuid"]] = r.json()["id"]
                     result.replays += r.status_code == 200
@@ -136,6 +153,9 @@ async def _dispatcher(n: int, cfg: LoadConfig, result: LoadResult, stop_at: floa
             await asyncio.sleep(0.5)
             return None
         result.record(kind, r.status_code, (time.perf_counter() - started) * 1000)
+        if r.status_code == 503:
+            await asyncio.sleep(_retry_hint(r, result))
+            return None
         if r.status_code != 200:
             result.errors.append(f"{kind} {r.status_code}: {r.text[:200]}")
             return None
@@ -156,8 +176,8 @@ async def _dispatcher(n: int, cfg: LoadConfig, result: LoadResult, stop_at: floa
             await asyncio.sleep(rng.uniform(*cfg.dispatcher_think_s))
 
 
-async def run_load(cfg: LoadConfig, *, during: Callable[[float], object] | None = None) -> LoadResult:
-    """Run for ``cfg.duration_s``; ``during(elapsed)`` is polled every 0.25 s (fault injection)."""
+async def run_load(cfg: LoadConfig, *, during: Callable[[float, LoadResult], object] | None = None) -> LoadResult:
+    """Run for ``cfg.duration_s``; ``during(elapsed, result_so_far)`` is polled every 0.25 s (faults)."""
     result = LoadResult()
     photos = photo_pool(min(100, cfg.inspectors * 4), cfg.photo_size, cfg.seed)
     started = time.monotonic()
@@ -169,7 +189,7 @@ async def run_load(cfg: LoadConfig, *, during: Callable[[float], object] | None 
               for i in range(cfg.dispatchers)]
     while not all(t.done() for t in tasks):
         if during is not None:
-            outcome = during(time.monotonic() - started)
+            outcome = during(time.monotonic() - started, result)
             if asyncio.iscoroutine(outcome):
                 await outcome
         await asyncio.sleep(0.25)

@@ -52,17 +52,18 @@ def test_sigkill_under_load_then_restart_loses_nothing(db_url, db, district, tmp
     server = LiveServer(db_url, photo_dir, log_path=tmp_path / "server.log").start()
     events: dict[str, float] = {}
 
-    async def inject(elapsed: float) -> None:
-        if elapsed > 3 and "killed" not in events:
+    async def inject(elapsed: float, so_far) -> None:
+        # Kill once the run is really under way (a loaded machine may answer the first reports late).
+        if elapsed > 3 and len(so_far.acknowledged) >= 5 and "killed" not in events:
             server.kill()
             events["killed"] = elapsed
             await asyncio.to_thread(server.start)
             events["restarted"] = elapsed
 
     try:
-        cfg = LoadConfig(server.base_url, inspectors, dispatchers, inspectors=6, dispatchers=2, duration_s=9,
+        cfg = LoadConfig(server.base_url, inspectors, dispatchers, inspectors=6, dispatchers=2, duration_s=10,
                          inspector_think_s=(0.1, 0.4), dispatcher_think_s=(0.2, 0.5), photo_size=(320, 240),
-                         timeout_s=15)
+                         timeout_s=45)
         result = asyncio.run(run_load(cfg, during=inject))
     finally:
         server.stop()
