@@ -28,17 +28,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _server import postgis_cluster, prepare_database  # noqa: E402, I001
+from _server import postgis_cluster, prepare_database  # noqa: I001
 
-import httpx  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+import httpx
+from sqlalchemy import func, select
 
-from backend.db import make_engine, make_sessionmaker  # noqa: E402
-from backend.models import Case  # noqa: E402
-from backend.photos import testimages  # noqa: E402
-from tests.backend.district import cell_centre  # noqa: E402
-from tests.hardening.live_server import LiveServer  # noqa: E402
-from tests.hardening.loadgen import LoadConfig, make_staff, run_load, verify_reports  # noqa: E402
+from backend.db import make_engine, make_sessionmaker
+from backend.models import Case
+from backend.photos import testimages
+from tests.backend.district import cell_centre
+from tests.hardening.live_server import LiveServer
+from tests.hardening.loadgen import LoadConfig, make_staff, run_load, verify_reports
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 

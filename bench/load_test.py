@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _server import postgis_cluster, prepare_database  # noqa: E402, I001
+from _server import postgis_cluster, prepare_database
 
-from backend.db import make_engine, make_sessionmaker  # noqa: E402
-from tests.hardening.live_server import LiveServer  # noqa: E402
-from tests.hardening.loadgen import LoadConfig, make_staff, run_load, verify_reports  # noqa: E402
+from backend.db import make_engine, make_sessionmaker
+from tests.hardening.live_server import LiveServer
+from tests.hardening.loadgen import LoadConfig, make_staff, run_load, verify_reports
 
 
 @contextmanager
