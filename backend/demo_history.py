@@ -76,6 +76,10 @@ class SpecMaker:
                 if any(w and (w in name or name in w) for w in watches.split("、")):
                     self.ops_for.setdefault(code, []).append(k)
         self.class_name = names
+        self.by_key = {(c.kind, c.code(world.edition)): c for c in self.classes}
+        self._comp_choice: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.lost = {int(i): True for i, state in zip(world.comp_ids, world.comp_state, strict=True) if state == "lost"}
+        self.priorities, self.priority_p = list(PRIORITY_WEIGHTS), list(PRIORITY_WEIGHTS.values())
         start = (now - timedelta(days=365)).astimezone(self.tz).date()
         self.days = [start + timedelta(days=d) for d in range(366)]
         trend = np.linspace(0.92, 1.08, len(self.days))  # volume grows over the year
@@ -134,12 +138,12 @@ class SpecMaker:
 
     def where(self, cls: DemoClass, code: str) -> tuple[float, float]:
         if cls.kind == "component":
-            mask = self.world.comp_minor == code
-            weights = self.comp_weight * mask
-            if weights.sum() <= 0:
-                weights = mask.astype(float)
-            k = int(self.rng.choice(len(weights), p=weights / weights.sum()))
-            lon, lat = self.world.comp_xy[k]
+            if code not in self._comp_choice:
+                idx = np.flatnonzero(self.world.comp_minor == code)
+                weights = self.comp_weight[idx] if self.comp_weight[idx].sum() > 0 else np.ones(len(idx))
+                self._comp_choice[code] = (idx, weights / weights.sum())
+            idx, p = self._comp_choice[code]
+            lon, lat = self.world.comp_xy[int(self.rng.choice(idx, p=p))]
             return float(lon + self.rng.normal(0, 1.2e-5)), float(lat + self.rng.normal(0, 1.0e-5))
         ops = self.ops_for.get(code)
         if ops and self.rng.random() < 0.35:
@@ -148,20 +152,42 @@ class SpecMaker:
             return float(lon + self.rng.normal(0, 1.2e-4)), float(lat + self.rng.normal(0, 1.0e-4))
         return self._in_grid(int(self.rng.choice(len(self.grid_weight), p=self.grid_weight)))
 
-    def place(self, spec: Spec) -> bool:
-        """Grid, community, street, observation point and component, as intake finds them."""
+    def settle(self, specs: list[Spec]) -> list[Spec]:
+        """Place specs as intake does (grid, community, street, observation point within 50 m,
+        component of the class within 20 m), in batches; a position outside every grid is
+        drawn again. Returns the placed specs, in order."""
         w = self.world
-        found = w.grid_index.locate_detail(spec.lon, spec.lat)
-        if found is None:
-            return False
-        spec.grid_code, spec.community_code, spec.street_code = found.grid_code, found.community_code, found.street_code
-        op = w.op_index.nearest(spec.lon, spec.lat, max_distance_m=50.0) if w.op_index else None
-        spec.observation_point_id = None if op is None else int(op.id)
-        comp = None
-        if spec.kind == "component" and w.comp_index is not None:
-            comp = w.comp_index.nearest(spec.lon, spec.lat, max_distance_m=20.0, catalog_class=spec.minor_code)
-        spec.component_id = None if comp is None else int(comp.id)
-        return True
+        pending = list(range(len(specs)))
+        for _ in range(10):
+            if not pending:
+                break
+            ranks = w.grid_index.locate_many([specs[i].lon for i in pending], [specs[i].lat for i in pending])
+            missed = []
+            for i, rank in zip(pending, ranks, strict=True):
+                spec = specs[i]
+                if rank < 0:
+                    spec.lon, spec.lat = self.where(self.by_key[(spec.kind, spec.minor_code)], spec.minor_code)
+                    missed.append(i)
+                    continue
+                spec.grid_code = str(w.grid_index.codes[rank])
+                spec.community_code = w.grid_community[spec.grid_code]
+                spec.street_code = w.community_street.get(spec.community_code)
+            pending = missed
+        placed = [s for s in specs if s.grid_code]
+        lons, lats = np.array([s.lon for s in placed]), np.array([s.lat for s in placed])
+        if w.op_index is not None and placed:
+            ids, _ = w.op_index.nearest_many(lons, lats, max_distance_m=50.0)
+            for spec, op in zip(placed, ids, strict=True):
+                spec.observation_point_id = None if op is None else int(op)
+        if w.comp_index is not None:
+            for code in {s.minor_code for s in placed if s.kind == "component"}:
+                rows = [k for k, s in enumerate(placed) if s.kind == "component" and s.minor_code == code]
+                ids, _ = w.comp_index.nearest_many(lons[rows], lats[rows], max_distance_m=20.0, catalog_class=code)
+                for k, comp in zip(rows, ids, strict=True):
+                    placed[k].component_id = None if comp is None else int(comp)
+                    if comp is not None and self.lost.get(int(comp)) and self.rng.random() < 0.5:
+                        placed[k].priority = "urgent"  # a missing cover is a hole in the road
+        return placed
 
     # ------------------------------------------------------------------ what
     def describe(self, specs: list[Spec]) -> None:
@@ -201,25 +227,17 @@ class SpecMaker:
             spec.reporter_name = f"{surname}{'先生' if self.rng.random() < 0.55 else '女士'}"
             spec.reporter_contact = f"1{int(self.rng.choice([3, 5, 8, 9]))}{int(self.rng.integers(10**9)):09d}"
 
-    def make(self, source: str, at: datetime, cls: DemoClass | None = None) -> Spec:
+    def draw(self, source: str, at: datetime, cls: DemoClass | None = None) -> Spec:
+        """What and where (not yet placed: see :meth:`settle`)."""
         hotline = source in HOTLINE
         if cls is None:
             k = int(self.rng.choice(len(self.classes), p=self.class_p[(at.astimezone(self.tz).month, hotline)]))
             cls = self.classes[k]
-        code = cls.code(self.world.edition)
-        priority = str(self.rng.choice(list(PRIORITY_WEIGHTS), p=list(PRIORITY_WEIGHTS.values())))
-        for _ in range(20):
-            lon, lat = self.where(cls, code)
-            spec = Spec(source, cls.kind, code, priority, at, lon, lat, "", None, None)
-            if self.place(spec):
-                break
-        else:  # pragma: no cover - the district always has a grid to fall back on
-            raise RuntimeError("could not place a demo case inside a grid")
-        if cls.kind == "component" and spec.component_id is not None:
-            state = self.world.comp_state[self.world.comp_ids == spec.component_id]
-            if len(state) and state[0] == "lost" and self.rng.random() < 0.5:
-                spec.priority = "urgent"  # a missing cover is a hole in the road
-        if source in HOTLINE and code in DANGER_CLASSES and self.rng.random() < 0.5:
+        code = cls.code(self.world.edition) or ""
+        priority = str(self.rng.choice(self.priorities, p=self.priority_p))
+        lon, lat = self.where(cls, code)
+        spec = Spec(source, cls.kind, code, priority, at, lon, lat, "", None, None)
+        if hotline and code in DANGER_CLASSES and self.rng.random() < 0.5:
             spec.emergency, spec.priority = True, "urgent"
         return spec
 
@@ -227,7 +245,7 @@ class SpecMaker:
         return str(self.rng.choice(list(SOURCE_WEIGHTS), p=list(SOURCE_WEIGHTS.values())))
 
     def natural(self, n: int) -> list[Spec]:
-        return [self.make(source, self.when(source)) for source in (self.source() for _ in range(n))]
+        return self.settle([self.draw(source, self.when(source)) for source in (self.source() for _ in range(n))])
 
     def snow_days(self, per_day: int) -> list[Spec]:
         """Two winter days of snow and ice reports (道路积雪、结冰), if the catalog has the class."""
@@ -240,8 +258,8 @@ class SpecMaker:
         for day in days:
             for _ in range(per_day):
                 source = "inspector" if self.rng.random() < 0.5 else str(self.rng.choice(["phone", "wechat", "app"]))
-                out.append(self.make(source, self.when(source, day), snow))
-        return out
+                out.append(self.draw(source, self.when(source, day), snow))
+        return self.settle(out)
 
     def duplicates(self, originals: list[Spec], n: int) -> list[Spec]:
         """Second reports of the same problem (a citizen calls about what an inspector saw)."""
@@ -252,12 +270,10 @@ class SpecMaker:
             if at >= self.now - timedelta(minutes=3):
                 continue
             source = "phone" if self.rng.random() < 0.7 else "inspector"
-            dup = replace(first, source=source, reported_at=at, lon=first.lon + float(self.rng.normal(0, 4e-5)),
-                          lat=first.lat + float(self.rng.normal(0, 3e-5)), duplicate_of=first, external_id=None,
-                          reporter_name="", reporter_contact="")
-            if self.place(dup):
-                out.append(dup)
-        return out
+            out.append(replace(first, source=source, reported_at=at, lon=first.lon + float(self.rng.normal(0, 4e-5)),
+                               lat=first.lat + float(self.rng.normal(0, 3e-5)), duplicate_of=first, grid_code="",
+                               external_id=None, reporter_name="", reporter_contact="", emergency=False))
+        return self.settle(out)
 
     def current_work(self) -> list[Spec]:
         """Recent cases to steer to each open status (times are set when they are walked)."""
@@ -271,13 +287,13 @@ class SpecMaker:
                 if target == "transferred":
                     pool = [c for c in self.classes if c.code(self.world.edition) in DANGER_CLASSES] or quick
                 cls = pool[int(self.rng.choice(len(pool), p=self._norm(np.array([c.weight + 0.2 for c in pool]))))]
-                spec = self.make(source, self.now - timedelta(hours=2), cls)
+                spec = self.draw(source, self.now - timedelta(hours=2), cls)
                 spec.plan = target
                 spec.emergency = target == "transferred"  # only these are steered to the emergency path
                 if target == "dispatched":
                     spec.share = DISPATCHED_SHARES[k % len(DISPATCHED_SHARES)]
                 out.append(spec)
-        return out
+        return self.settle(out)
 
 
 def _steer(policy: Policy, walker: Walker, spec: Spec, edition: str, rng: np.random.Generator,

@@ -43,6 +43,7 @@ class World:
     grid_codes: list[str]
     grid_geoms: list[shapely.Geometry]
     grid_community: dict[str, str]
+    community_street: dict[str, str]
     grid_department: dict[str, int | None]
     community_names: dict[str, str]
     street_names: dict[str, str]
@@ -138,6 +139,7 @@ def load_world(db: Session, settings: Settings) -> World:
         grid_codes=codes,
         grid_geoms=geoms,
         grid_community={r[0]: r[1] for r in grid_rows},
+        community_street=comm_street,
         grid_department={r[0]: r[2] for r in grid_rows},
         community_names=communities,
         street_names=streets,

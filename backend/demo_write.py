@@ -13,9 +13,9 @@ from backend.cases.photos import add_photo_rows, photo_store, process_and_store
 from backend.cases.workflow import TIMESTAMP_FIELDS
 from backend.config import Settings
 from backend.demo_walk import SimCase
+from backend.gisio.common import point_values
 from backend.models import Case, CaseEvent, Task, User
 from backend.photos import testimages
-from backend.spatial import point_value
 
 _BATCH = 2_000
 _UUID_NAMESPACE = uuid.UUID("6f1c1f52-5b7e-4b8e-9a57-64d337f30000")
@@ -47,7 +47,6 @@ def _case_row(case: SimCase, display_names: dict[int, str]) -> dict:
         "satisfaction": case.satisfaction, "due_at": case.due_at, "previous_status": case.previous_status,
         "handled_on_time": case.handled_on_time, "closed_on_time": case.closed_on_time,
         "updated_at": case.last_at, "version": len(case.events),
-        "geom": point_value(spec.lon, spec.lat),
     }
     row.update({name: case.stamps.get(name) for name in TIMESTAMP_FIELDS})
     return row
@@ -57,6 +56,8 @@ def write_cases(db: Session, cases: Sequence[SimCase]) -> dict[str, int]:
     """Insert the cases with their events and tasks (ids as walked); returns row counts."""
     display_names = dict(db.execute(select(User.id, User.display_name)).all())
     rows = [_case_row(c, display_names) for c in cases]
+    for row, geom in zip(rows, point_values([c.spec.lon for c in cases], [c.spec.lat for c in cases]), strict=True):
+        row["geom"] = geom
     events = [{"case_id": c.id, "at": e.at, "actor_user_id": e.actor_user_id, "action": e.action,
                "from_status": e.from_status, "to_status": e.to_status, "note": e.note, "data_json": e.data_json}
               for c in cases for e in c.events]

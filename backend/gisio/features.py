@@ -23,6 +23,7 @@ from backend.gisio.common import (
     as_multi,
     chunks,
     optional,
+    point_values,
     require_columns,
     text_or_empty,
 )
@@ -53,8 +54,7 @@ def load_departments(db: Session, departments: Sequence[Mapping[str, Any]]) -> d
     return {code: d.id for code, d in existing.items()}
 
 
-def _component_row(rec: Mapping[str, Any], geometry: str, department_ids: Mapping[str, int]) -> dict[str, Any]:
-    point = rec[geometry]
+def _component_row(rec: Mapping[str, Any], department_ids: Mapping[str, int]) -> dict[str, Any]:
     dept = text_or_empty(rec.get("managing_department"))
     if dept and dept not in department_ids:
         raise GisioError(f"component {rec['code']}: unknown managing department {dept!r}; load departments first.")
@@ -68,7 +68,6 @@ def _component_row(rec: Mapping[str, Any], geometry: str, department_ids: Mappin
         "accuracy_class": optional(rec.get("accuracy_class")),
         "initial_date": as_date(rec.get("initial_date")),
         "changed_date": as_date(rec.get("changed_date")),
-        "geom": point_value(point.x, point.y),
     }
     row.update({key: text_or_empty(rec.get(key)) for key in _COMPONENT_TEXT})
     return row
@@ -126,7 +125,6 @@ def load_components(
     if len(components) == 0:
         return report
     frame = reproject(components, STORED_CRS)
-    geometry = frame.geometry.name
     bad = [str(c) for c, g in zip(frame["code"], frame.geometry, strict=True)
            if g is None or g.is_empty or g.geom_type != "Point"]
     if bad:
@@ -137,8 +135,10 @@ def load_components(
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for rec, ref in zip(records, refs, strict=True):
-        row = _component_row(rec, geometry, department_ids or {})
+    geoms = point_values(frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy())
+    for rec, ref, geom in zip(records, refs, geoms, strict=True):
+        row = _component_row(rec, department_ids or {})
+        row["geom"] = geom
         if row["code"] in seen:
             raise GisioError(f"component code {row['code']} appears twice in the input.")
         seen.add(row["code"])
