@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.cases import workflow as wf
 from backend.errors import NotFound, Unprocessable
 from backend.models import Case
 from backend.stats.engine import drilldown_clause
@@ -32,8 +34,11 @@ def figure_cases(*, db_session: Session, f: StatsFilter, key: str, now: datetime
     rows = db_session.execute(select(*CASE_COLUMNS).where(where)
                               .order_by(Case.reported_at.desc(), Case.id.desc()).limit(limit).offset(offset))
     names = [c.key for c in CASE_COLUMNS]
-    items = [{n: (v.isoformat() if isinstance(v, datetime) else v) for n, v in zip(names, row, strict=True)}
-             for row in rows]
+    zone = ZoneInfo(f.window.timezone)  # local times, with their offset
+    items = [{n: (v.astimezone(zone).isoformat() if isinstance(v, datetime) else v)
+              for n, v in zip(names, row, strict=True)} for row in rows]
+    for item in items:
+        item["status_zh"] = wf.status_label(item["status"], "zh")
     m = MEASURES[key]
     return {"figure": key, "label_zh": m.label_zh, "label_en": m.label_en, "definition_zh": m.definition_zh,
             "definition_en": m.definition_en, "period": period, "filters": f.as_dict(), "total": int(total),

@@ -54,20 +54,20 @@ def _fmt(value: Any, kind: str = "figure") -> str:
 def _tile(kpis: dict[str, Any], key: str, kind: str) -> str:
     if kind == "figure":
         f = kpis["figures"][key]
-        return (f'<div class="gw-tile" title="{escape(f["definition_zh"])}"><div class="label">{escape(f["label_zh"])}'
+        return (f'<div class="gw-tile" data-key="{key}" title="{escape(f["definition_zh"])}"><div class="label">{escape(f["label_zh"])}'
                 f' <span class="en">{escape(f["label_en"])}</span></div>'
                 f'<div class="value" data-drill="{escape(f["drilldown"])}">{_fmt(f["value"])}</div></div>')
     if kind == "rate":
         r = kpis["rates"][key]
         note = f'<div class="note">{escape(r["note"])}</div>' if r["note"] else ""
-        return (f'<div class="gw-tile" title="{escape(r["formula"])}"><div class="label">{escape(r["label_zh"])}'
+        return (f'<div class="gw-tile" data-key="{key}" title="{escape(r["formula"])}"><div class="label">{escape(r["label_zh"])}'
                 f' <span class="en">{escape(r["label_en"])}</span></div><div class="value">{_fmt(r["value"], "rate")}'
                 f'</div><div class="sub"><span data-drill="{escape(r["drilldown_numerator"])}">{r["numerator_value"]}'
                 f'</span> / <span data-drill="{escape(r["drilldown_denominator"])}">{r["denominator_value"]}</span>'
                 f"</div>{note}</div>")
     c = kpis["changes"][key]
     note = f'<div class="note">{escape(c["note"])}</div>' if c["note"] else ""
-    return (f'<div class="gw-tile"><div class="label">{escape(c["label_zh"])} <span class="en">{escape(c["label_en"])}'
+    return (f'<div class="gw-tile" data-key="{key}"><div class="label">{escape(c["label_zh"])} <span class="en">{escape(c["label_en"])}'
             f'</span></div><div class="value">{_fmt(c["value"], "change")}</div><div class="sub">{c["current"]} vs '
             f'<span data-drill="{escape(c["drilldown_previous"])}">{c["previous"]}</span>'
             f'（{escape(c["compared_window"]["label"])}）</div>{note}</div>')

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from backend.stats.measures import ratio
 from backend.stats.settings import EvaluationSettings
@@ -29,9 +30,10 @@ class Evidence:
     task_id: int | None = None
     at: datetime | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, timezone: str = "UTC") -> dict[str, Any]:
+        at = None if self.at is None else self.at.astimezone(ZoneInfo(timezone)).isoformat()
         return {"case_id": self.case_id, "ref": self.ref, "event_id": self.event_id, "task_id": self.task_id,
-                "at": None if self.at is None else self.at.isoformat()}
+                "at": at}
 
 
 @dataclass

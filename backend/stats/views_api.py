@@ -79,7 +79,7 @@ def get_scorecard_cases(post: str, user: StatsUser, db: DbSession, f: Filter, se
     cards = evaluation.evaluate(post, db_session=db, f=f, settings=settings, calendar=calendar, now=_now())
     items = evaluation.evidence_for(cards, subject, indicator, part)
     return {"post": post, "subject": subject, "indicator": indicator, "part": part, "total": len(items),
-            "items": [e.as_dict() for e in items]}
+            "items": [e.as_dict(f.window.timezone) for e in items]}
 
 
 @router.get("/dashboard.html", response_class=HTMLResponse)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,7 +56,7 @@ button{background:#2563eb;color:#fff;border:0;border-radius:4px;padding:.35rem .
 #gw-drill{position:fixed;right:1rem;top:4rem;width:34rem;max-height:80vh;overflow:auto;background:#fff;
 border:1px solid #94a3b8;border-radius:6px;padding:.6rem;box-shadow:0 4px 16px rgba(0,0,0,.2)}
 #gw-drill .def{font-size:.75rem;color:#6b7280}
-%(css)s</style></head>
+{{css}}</style></head>
 <body><header><h1>统计分析与综合评价 <span class="en">Statistics &amp; evaluation</span></h1>
 <div><span id="gw-user"></span> · <a href="#" id="gw-logout">退出 <span class="en">Sign out</span></a></div></header>
 <div id="gw-login" hidden><form><h2>请登录 <span class="en">Please sign in</span></h2>
@@ -67,7 +68,7 @@ border:1px solid #94a3b8;border-radius:6px;padding:.6rem;box-shadow:0 4px 16px r
 <label>时段 Window<select name="mode"><option value="month">按月 month</option><option value="range">自定义 dates</option></select></label>
 <label>月份 Month<input type="month" name="month"></label>
 <label>开始 From<input type="date" name="start"></label><label>结束 To<input type="date" name="end"></label>
-<label>区县 County<input name="county" placeholder="%(county)s" size="7"></label>
+<label>区县 County<input name="county" placeholder="{{county}}" size="7"></label>
 <label>街道 Street<select name="street"></select></label><label>社区 Community<select name="community"></select></label>
 <label>网格 Grid<select name="grid"></select></label>
 <label>类型 Kind<select name="kind"><option value="">全部 all</option><option value="event">事件 events</option>
@@ -77,7 +78,7 @@ border:1px solid #94a3b8;border-radius:6px;padding:.6rem;box-shadow:0 4px 16px r
 <label>区域评价层级 Region level<select name="level"><option value="grid">网格 grid</option>
 <option value="community">社区 community</option><option value="street">街道 street</option></select></label>
 <button type="submit">查询 Apply</button></form>
-<div class="gw-exports">导出 <span class="en">Export</span>: %(exports)s <span id="gw-status"></span></div>
+<div class="gw-exports">导出 <span class="en">Export</span>: {{exports}} <span id="gw-status"></span></div>
 <div id="gw-dashboard"></div>
 <div id="gw-drill" hidden><button class="close" type="button">关闭 Close</button><div class="body"></div></div>
 </main><script src="/stats/assets/stats.js"></script></body></html>"""
@@ -88,7 +89,8 @@ def stats_page(settings: AppSettings) -> str:
     """The dashboard shell; it signs in and loads its data from /api/stats with a bearer token."""
     links = " ".join(f'<a href="#" data-export="{path}">{zh} <span class="en">{en}</span></a>'
                      for path, zh, en in EXPORTS)
-    return PAGE % {"css": CSS, "exports": links, "county": settings.county_code}
+    return (PAGE.replace("{{css}}", CSS).replace("{{exports}}", links)
+            .replace("{{county}}", escape(settings.county_code)))
 
 
 @page_router.get("/stats/assets/{name}")

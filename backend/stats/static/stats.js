@@ -81,11 +81,14 @@
     });
   }
 
+  var latest = 0;  // only the newest request may fill the page (an older, slower answer is dropped)
   function refresh(ev) {
     if (ev) ev.preventDefault();
+    var mine = ++latest;
     status("正在计算… / computing…");
     var started = performance.now();
     api("/api/stats/dashboard.html?" + params().toString()).then(function (r) { return r.text(); }).then(function (html) {
+      if (mine !== latest) return;
       $("#gw-dashboard").innerHTML = html;
       status("已更新 / updated (" + Math.round(performance.now() - started) + " ms)");
     }).catch(function (e) { status(e.message); });
@@ -97,7 +100,7 @@
     box.querySelector(".body").innerHTML = "…";
     api(url + (url.indexOf("?") < 0 ? "?" : "&") + "limit=200").then(function (r) { return r.json(); }).then(function (d) {
       var rows = (d.items || []).map(function (c) {
-        return "<tr><td>" + esc(c.ref || c.case_id) + "</td><td>" + esc(c.status || "") + "</td><td>" +
+        return "<tr><td>" + esc(c.ref || c.case_id) + "</td><td>" + esc(c.status_zh || c.status || "") + "</td><td>" +
           esc(c.grid_code || "") + "</td><td>" + esc((c.reported_at || c.at || "").slice(0, 16)) + "</td></tr>";
       }).join("");
       box.querySelector(".body").innerHTML = "<p><b>" + esc(d.label_zh || d.indicator || d.figure) + "</b> " +
