@@ -160,3 +160,16 @@ def inform_reporters(*, db_session: Session, case: Case, user: User | None, now:
         note_event(db_session, case, user, "inform_reporters", wf.status_label(case.status),
                    {"reporters": len(pending), "status": case.status}, now)
     return len(pending)
+
+
+def inform_all_finished(*, db_session: Session, now: datetime | None = None, limit: int = 500) -> int:
+    """Inform the reporters of every finished case not yet told its outcome (whatever closed it)."""
+    closed = [s.value for s in wf.Status if not wf.is_open(s)]
+    pending = (select(CaseReporter.case_id).join(Case, Case.id == CaseReporter.case_id)
+               .where(Case.status.in_(closed),
+                      or_(CaseReporter.informed_status.is_(None), CaseReporter.informed_status != Case.status))
+               .distinct().limit(limit))
+    total = 0
+    for case in db_session.scalars(select(Case).where(Case.id.in_(pending))):
+        total += inform_reporters(db_session=db_session, case=case, user=None, now=now)
+    return total

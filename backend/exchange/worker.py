@@ -197,8 +197,14 @@ class OutboxWorker:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        from backend.duplicates.service import inform_all_finished
+
         while not self._stop.is_set():
             try:
+                # Reporters learn the outcome however the case was closed; those events are then
+                # delivered in the same tick.
+                with self.factory() as db, db.begin():
+                    inform_all_finished(db_session=db, now=self.clock())
                 deliver_due(factory=self.factory, sender=self.sender, now=self.clock())
             except Exception:  # a bad tick must not kill the worker; the next one retries
                 log.exception("outbox delivery tick failed")

@@ -80,3 +80,19 @@ def test_merge_keeps_every_reporter_and_informs_them(client, district):
     third = _register(client, district, "垃圾", lon=A_LON)["case"]
     assert client.post(f"/api/desk/cases/{third['id']}/merge", json={"target_case_id": kept["id"]},
                        headers=op).status_code == 422
+
+
+def test_reporters_informed_whatever_closed_the_case(client, district, db):
+    from backend.duplicates.service import inform_all_finished
+
+    case = _register(client, district, "垃圾", caller_contact="13600000021")["case"]
+    op = district.headers("operator")
+    assert client.post(f"/api/desk/cases/{case['id']}/send-to-verify", json={}, headers=op).status_code == 200
+    r = client.post(f"/api/cases/{case['id']}/actions", json={"action": "verify_fail", "note": "未发现"},
+                    headers=district.headers("inspector"))
+    assert r.status_code == 200, r.text
+    assert inform_all_finished(db_session=db) == 1
+    db.commit()
+    assert inform_all_finished(db_session=db) == 0
+    reporters = client.get(f"/api/desk/cases/{case['id']}/reporters", headers=op).json()
+    assert [(x["informed_status"], bool(x["informed_at"])) for x in reporters] == [("verify_failed", True)]
