@@ -83,7 +83,12 @@ class BrowserLog:
         assert self.page_errors == [], f"page errors: {self.page_errors}"
 
 
+# Generous: on a loaded two-core CI machine a sign-in with argon2 can take seconds.
+DEFAULT_TIMEOUT_MS = 60_000
+
+
 def _watch(context: Any, log: BrowserLog) -> None:
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.on("request", lambda r: log.requests.append(r.url))
     context.on("requestfailed", log.on_failed)
     context.on("response", lambda r: r.status >= 400 and log.bad_status.append(f"{r.status} {r.url}"))

@@ -1,6 +1,7 @@
 """The report screen's position tools: GPS accuracy with the 20 m warning, a point outside the
-jurisdiction flagged before sending, a pin set by hand, and snapping to a nearby inventoried
-component — which the server then links to the case."""
+jurisdiction flagged before sending (and, sent anyway, failed in the queue with the server's
+message, retried, deleted), a pin set by hand, and snapping to a nearby inventoried component —
+which the server then links to the case."""
 
 from __future__ import annotations
 
@@ -28,6 +29,24 @@ def test_accuracy_outside_warning_manual_pin_and_snap_to_component(browser, live
         page.click("#use-gps")
         page.wait_for_selector("#landing.warn")
         page.locator("#landing", has_text="不在本辖区").wait_for()
+        # Sent anyway, the server refuses it: the item fails with the server's own words, can be
+        # retried (and fails again), and is deleted with a second tap.
+        page.fill("#class-search", "06010")
+        page.click("#class-list .class-option[data-code='06010']")
+        page.set_input_files("#photo-input", write_photos(tmp_path, 1, size=(800, 600)))
+        page.wait_for_selector("#photo-list .thumb")
+        log.expected_console_errors["status of 422"] = 2  # the browser logs each refusal too
+        page.click("#submit-report")
+        failed = page.wait_for_selector(".queue-item[data-status='failed']", timeout=20_000)
+        assert "不在本辖区任何单元网格内" in failed.inner_text() and "(422)" in failed.inner_text()
+        page.click(".queue-item[data-status='failed'] .retry")
+        page.locator(".queue-item[data-status='failed']", has_text="已尝试 2 次").wait_for()
+        shot(page, artifacts_dir, "queue_failed")
+        page.click(".queue-item .delete")
+        page.locator(".queue-item .delete", has_text="确认删除").wait_for()
+        page.click(".queue-item .delete")
+        page.locator("#queue-list li.muted").wait_for()  # the queue is empty
+        page.click("#tabs a[data-tab='report']")
 
         context.set_geolocation({"longitude": near[0], "latitude": near[1], "accuracy": 4})
         page.click("#use-gps")
@@ -49,6 +68,10 @@ def test_accuracy_outside_warning_manual_pin_and_snap_to_component(browser, live
         shot(page, artifacts_dir, "report_snapped", full_page=True)
         page.click("#submit-report")
         page.wait_for_selector(".queue-item[data-status='sent']", timeout=20_000)
+        # The two refusals are the server's deliberate answers to a bad position, nothing else.
+        assert [line.split()[0] for line in log.bad_status] == ["422", "422"]
+        log.bad_status.clear()
+        assert log.expected_console_errors["status of 422"] == 0
         log.assert_clean()
 
     with live_server.api() as http:

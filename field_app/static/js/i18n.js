@@ -26,7 +26,7 @@ const TEXTS = {
     need_class: "请选择问题类别", need_position: "请确定位置（GPS 或在地图上点选）", need_photo: "请至少拍摄一张照片",
     queued_sending: "已保存，正在发送", queued_offline: "已保存到待发送队列，联网后自动发送",
     outbox: "待发送队列", send_now: "立即发送", clear_sent: "清除已发送", cleared: "已清除已发送记录",
-    queue_empty: "队列为空", queue_summary: "待发送 {pending} · 已发送 {sent} · 失败 {failed}", queue_pill: "待发送 {n}",
+    queue_empty: "队列为空", queue_summary: "待发送 {pending} · 已发送 {sent} · 失败 {failed}", queue_pill: "未发送 {n}",
     status_pending: "待发送", status_sending: "发送中", status_sent: "已发送", status_failed: "失败",
     n_photos: "{n} 张照片", attempts: "已尝试 {n} 次", retry: "重试", retrying: "正在重试…",
     delete: "删除", confirm_delete: "确认删除？再点一次", deleted: "已删除",
@@ -44,6 +44,7 @@ const TEXTS = {
     need_result: "请选择结果", need_note: "请填写说明", need_check_photo: "核查须拍摄至少一张现场照片",
     answer_sending: "已保存，正在提交", photo_not_cached: "照片未缓存（联网后可查看）",
     tab_map: "地图", tab_report: "上报", tab_tasks: "任务", tab_queue: "队列", language_switched: "已切换为中文",
+    waits_for_owner: "由 {user} 上报：待其登录后发送",
     photo_before: "上报照片", photo_after: "处置后", photo_evidence: "现场核查",
   },
   en: {
@@ -71,7 +72,7 @@ const TEXTS = {
     need_class: "Choose a category", need_position: "Set the position (GPS or tap the map)", need_photo: "Take at least one photo",
     queued_sending: "Saved, sending now", queued_offline: "Saved in the outbox; it is sent when the connection returns",
     outbox: "Outbox", send_now: "Send now", clear_sent: "Clear sent", cleared: "Sent items cleared",
-    queue_empty: "The outbox is empty", queue_summary: "Pending {pending} · sent {sent} · failed {failed}", queue_pill: "{n} waiting",
+    queue_empty: "The outbox is empty", queue_summary: "Pending {pending} · sent {sent} · failed {failed}", queue_pill: "{n} not sent",
     status_pending: "Pending", status_sending: "Sending", status_sent: "Sent", status_failed: "Failed",
     n_photos: "{n} photo(s)", attempts: "{n} attempt(s)", retry: "Retry", retrying: "Retrying…",
     delete: "Delete", confirm_delete: "Delete? Tap again", deleted: "Deleted",
@@ -89,6 +90,7 @@ const TEXTS = {
     need_result: "Choose a result", need_note: "Write a note", need_check_photo: "A check needs at least one on-site photo",
     answer_sending: "Saved, submitting", photo_not_cached: "Photo not cached (visible when online)",
     tab_map: "Map", tab_report: "Report", tab_tasks: "Tasks", tab_queue: "Outbox", language_switched: "Switched to English",
+    waits_for_owner: "Made by {user}: sent when they sign in",
     photo_before: "Reported", photo_after: "After handling", photo_evidence: "On-site check",
   },
 };

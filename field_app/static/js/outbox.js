@@ -28,8 +28,13 @@ function newUuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// Whose outbox this is: items are sent only under the account that made them (a shared phone).
+let owner = null;
+export const setOwner = (username) => { owner = username || null; };
+export const isMine = (item) => !item.owner || item.owner === owner;
+
 const base = (type, title, photos) => ({
-  uuid: newUuid(), type, title, created_at: new Date().toISOString(), status: "pending", attempts: 0,
+  uuid: newUuid(), type, title, owner, created_at: new Date().toISOString(), status: "pending", attempts: 0,
   last_error: null, photos: photos.map(({ data, type: mime }) => ({ data, type: mime })),
   thumbs: photos.map((p) => p.thumb), result: null,
 });
@@ -142,7 +147,7 @@ async function sendOne(item) {
 async function drain() {
   const tried = new Set();
   for (;;) {
-    const batch = (await outboxAll()).filter((i) => i.status === "pending" && !tried.has(i.uuid));
+    const batch = (await outboxAll()).filter((i) => i.status === "pending" && isMine(i) && !tried.has(i.uuid));
     if (batch.length === 0) return null;
     let stop = null;
     const next = () => batch.shift();

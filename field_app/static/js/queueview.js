@@ -24,6 +24,7 @@ function details(item) {
     const status = (lang() === "zh" ? item.result.status_zh : item.result.status_en) || item.result.status;
     return t("answer_sent", { ref: item.result.case_ref, status });
   }
+  if (!outbox.isMine(item)) return t("waits_for_owner", { user: item.owner });
   if (item.type === "report" && item.preview) return t("will_land_in", { grid: item.preview.grid_code });
   return "";
 }

@@ -1,5 +1,6 @@
 // Shared app state (session, offline bundle, tasks, GPS fix) with a tiny event bus.
 import * as api from "./api.js";
+import { setOwner } from "./outbox.js";
 import { kvDelete, kvGet, kvSet } from "./store.js";
 
 export const ACCURACY_WARN_M = 20;
@@ -18,6 +19,7 @@ export async function restoreSession() {
   state.bundle = (await kvGet("bundle")) || null;
   state.tasks = (await kvGet("tasks")) || [];
   api.setToken(state.session && state.session.access_token);
+  setOwner(state.session && state.session.user.username);
   return state.session;
 }
 
@@ -26,14 +28,15 @@ export async function signIn(username, password) {
   if (state.session && state.session.user.username !== username) await forgetUserData();
   state.session = session;
   api.setToken(session.access_token);
+  setOwner(username);
   await kvSet("session", session);
   emit("session", session);
   return session;
 }
 
 async function forgetUserData() {
-  // Another inspector on this phone: their grids and tasks are not ours (queued reports stay
-  // and are sent under whoever is signed in, which the server checks).
+  // Another inspector on this phone: their grids and tasks are not ours. Their queued reports
+  // stay, and are sent only when they sign in again (outbox.isMine).
   for (const key of ["bundle", "tasks"]) await kvDelete(key);
   state.bundle = null;
   state.tasks = [];
