@@ -72,6 +72,7 @@ def test_desk_answer_callback_and_emergency(live_server, district, artifacts_dir
         page.fill("textarea[name=description]", "楼下饭店厨房着火了，浓烟很大")
         page.wait_for_selector("#emergency-banner:not([hidden])")
         assert "119" in page.inner_text("#emergency-banner")
+        assert page.locator("#answers li").count() == 0, page.inner_text("#answers")  # no stale suggestions
         box = page.locator("#map").bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.wait_for_selector("#place:has-text('网格')")

@@ -227,6 +227,8 @@ function resetForm() {
   Object.assign(state, { caseId: null, article: null, lon: null, lat: null });
   if (state.marker) { state.marker.remove(); state.marker = null; }
   $("case-card").hidden = true;
+  $("category").innerHTML = '<option value="">—</option>';  // form.reset() would keep the last search's options
+  $("place").textContent = "在地图上点击定位 · Click the map to locate";
   ["answers", "duplicates", "candidates"].forEach((id) => { $(id).innerHTML = ""; });
   showEmergency(null);
 }
