@@ -158,3 +158,15 @@ def test_geocode_and_reverse(client, district):
     assert place["grid_code"] == grid_code(0, 0) and place["observation_point"] == "观前街口"
     assert "养育巷社区" in place["address"]
     assert client.get("/api/desk/reverse", params={"lon": 121.5, "lat": 31.2}, headers=op).status_code == 422
+
+
+def test_starter_articles_are_searchable(db, district):
+    from backend.knowledge.seed import STARTER_ARTICLES, seed_knowledge
+    from backend.knowledge.service import search
+
+    assert seed_knowledge(db_session=db) == len(STARTER_ARTICLES)
+    assert seed_knowledge(db_session=db) == 0
+    assert search(db_session=db, query="下水道堵了")[0].article.title_zh == "下水道堵塞、污水外溢的处置"
+    assert search(db_session=db, query="illegal construction next door")[0].article.title_en == \
+        "Complaints about illegal construction"
+    assert search(db_session=db, query="小区物业不管")[0].article.title_zh == "小区物业管理问题的办理渠道"
