@@ -28,9 +28,10 @@ from scipy.stats import norm
 CONFIDENCE_LEVELS: Final = {3: 0.01, 2: 0.05, 1: 0.10}
 #: Bin → confidence in percent, for legends.
 CONFIDENCE_PERCENT: Final = {3: 99, 2: 95, 1: 90}
-# Polygons closer than this (degrees for lon/lat input, ~1 cm) count as touching, so float
-# noise and T-junctions (a vertex on a neighbour's edge) do not break contiguity.
-DEFAULT_TOUCH_TOLERANCE: Final = 1e-7
+# Polygons closer than this (degrees for lon/lat input, ~0.1 mm) count as touching, so float
+# noise at shared edges and T-junctions (a vertex on a neighbour's edge) do not break
+# contiguity; a real gap, even of a centimetre, still does.
+DEFAULT_TOUCH_TOLERANCE: Final = 1e-9
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def queen_weights(geometries: ArrayLike, *, tolerance: float = DEFAULT_TOUCH_TOL
     geometries : array_like of shapely Polygon/MultiPolygon
         The areas, in any CRS (``tolerance`` is in its units).
     tolerance : float
-        Polygons within this distance count as touching (default ~1 cm in degrees).
+        Polygons within this distance count as touching (default ~0.1 mm in degrees).
 
     Returns
     -------

@@ -25,10 +25,16 @@ from map_viewer.raster import data_uri, density_image
 Payload = dict[str, Any]
 
 
-def _plain(values: ArrayLike, digits: int = 4) -> list[float | None]:
-    out: list[float | None] = []
+def _plain(values: ArrayLike, digits: int = 4) -> list[float | int | None]:
+    """JSON-ready numbers: NaN → null, whole numbers as ints ("12", not "12.0")."""
+    out: list[float | int | None] = []
     for v in np.asarray(values, dtype=np.float64).tolist():
-        out.append(None if not math.isfinite(v) else round(v, digits))
+        if not math.isfinite(v):
+            out.append(None)
+        elif v.is_integer():
+            out.append(int(v))
+        else:
+            out.append(round(v, digits))
     return out
 
 

@@ -10,6 +10,8 @@ same payloads in one offline HTML file, or render it to PNG with headless Chromi
 
 from __future__ import annotations
 
+import gzip
+import json
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -63,14 +65,29 @@ def context(db: DbSession, settings: AppSettings, user: User, base: MapBase) -> 
                       calendar=get_work_calendar(db_session=db, default_timezone=settings.timezone))
 
 
+_JSON_HEADERS = {"Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+
+
+def _accepts_gzip(request: Request) -> bool:
+    return "gzip" in request.headers.get("accept-encoding", "")
+
+
+def json_payload(request: Request, payload: dict) -> Response:
+    """JSON, gzip-compressed for clients that take it (grid payloads of a city are ~1 MB raw)."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    if len(body) > 1024 and _accepts_gzip(request):
+        return Response(gzip.compress(body, compresslevel=5), media_type="application/json",
+                        headers={**_JSON_HEADERS, "Content-Encoding": "gzip"})
+    return Response(body, media_type="application/json", headers=_JSON_HEADERS)
+
+
 @api.get("/base")
 def base_layers(request: Request, _: Staff, base: Base) -> Response:
     """Reference layers (grids, communities, streets, observation points), compactly encoded."""
-    headers = {"Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
-    if "gzip" in request.headers.get("accept-encoding", ""):
+    if _accepts_gzip(request):
         return Response(base.payload_json_gz, media_type="application/json",
-                        headers={**headers, "Content-Encoding": "gzip"})
-    return JSONResponse(base.payload, headers=headers)
+                        headers={**_JSON_HEADERS, "Content-Encoding": "gzip"})
+    return JSONResponse(base.payload, headers=_JSON_HEADERS)
 
 
 @api.get("/options")
@@ -81,10 +98,10 @@ def filter_options(_: Staff, db: DbSession, settings: AppSettings) -> dict:
 
 # The path parameter is not called "kind": that is the component/event filter, as in /api/cases.
 @api.get("/{map_kind}")
-def map_data(map_kind: MapKind, user: Staff, db: DbSession, settings: AppSettings, base: Base, f: MapFilterDep,
-             params: Params) -> dict:
+def map_data(map_kind: MapKind, request: Request, user: Staff, db: DbSession, settings: AppSettings, base: Base,
+             f: MapFilterDep, params: Params) -> Response:
     """The payload one map draws for these filters (same parameters as GET /api/cases)."""
-    return build_payload(map_kind, context(db, settings, user, base), f, params)
+    return json_payload(request, build_payload(map_kind, context(db, settings, user, base), f, params))
 
 
 @api.get("/{map_kind}/export")
