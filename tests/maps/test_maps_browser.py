@@ -30,7 +30,8 @@ from tests.backend.district import PASSWORD, build_district, cell_centre
 from tests.map_viewer.conftest import CHROMIUM, CHROMIUM_ARGS, PageLog
 from tests.maps.seed import Seeded, seed_cases
 
-pytestmark = [pytest.mark.browser, pytest.mark.db]
+# With --dist loadgroup the module stays on one worker: one server and one browser.
+pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.xdist_group("maps_browser")]
 
 ANALYSIS = ("density", "choropleth", "hotspots", "closure", "comparison", "inventory")
 
@@ -185,7 +186,7 @@ def test_dispatcher_case_map(open_map, site: Site, artifacts_dir: Path) -> None:
     page, log = open_map("/map/cases", "dispatcher")
     total = page.evaluate("gridwatchApp.data.total")
     assert total == len(site.seeded.all()) + 1
-    assert page.evaluate("gridwatchApp.overlays.grids.getLayers().length") == 9
+    assert page.evaluate("gridwatchApp.gridShapes.length") == 9
     assert page.evaluate("gridwatchApp.overlays.observation_points.getLayers().length") == 1
     assert painted(page) > 1000  # grids, community, observation point drawn on the canvas
     assert page.locator(".gw-case, .gw-cluster").count() > 0
@@ -260,7 +261,7 @@ def test_analysis_map(kind: str, open_map, site: Site, artifacts_dir: Path) -> N
     page, log = open_map(f"/map/analysis/{kind}")
     legend = page.locator(".gw-legend")
     assert legend.is_visible() and EXPECTED_LEGEND[kind] in legend.inner_text()
-    assert page.evaluate("gridwatchApp.overlays.grids.getLayers().length") == 9
+    assert page.evaluate("gridwatchApp.gridShapes.length") == 9
     assert painted(page) > 1000
     layer = {"density": "density", "inventory": "components"}.get(kind, "analysis")
     if kind == "density":
