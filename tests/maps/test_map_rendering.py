@@ -179,3 +179,20 @@ def test_an_intranet_tile_server_can_sit_under_the_vector_layers() -> None:
     html = render_map(m)
     assert "http://tiles.gis.local/osm/{z}/{x}/{y}.png" in html and "District survey" in html
     assert external_asset_urls(html) == [] and cdn_host_references(html) == []
+
+
+@pytest.mark.browser
+def test_png_of_a_static_hot_spot_map_shows_the_spots(grids, layers, artifacts_dir) -> None:
+    import io
+
+    from PIL import Image
+
+    from map_viewer.png import html_to_png
+
+    html = render_map(build_static("hotspots", grids, layers), standalone=True)
+    png = html_to_png(html, width=1000, height=760)
+    (artifacts_dir / "map_static_hotspots.png").write_bytes(png)
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(int)
+    # The 99 % hot spot colour (#b2182b, drawn at 72 % over the light basemap) covers some cells.
+    hot = np.all(np.abs(pixels - [194, 82, 93]) < 40, axis=1)
+    assert hot.sum() > 2000
