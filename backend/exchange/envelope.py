@@ -36,6 +36,17 @@ def sequence_of(db_session: Session, message: OutboxMessage) -> int:
         OutboxMessage.id <= message.id)) or 0)
 
 
+def _event_note(db: Session, case_id: int, action: str | None, at: str | None) -> str:
+    """The note of the event this message reports: the last such action at or before its time
+    (an action can repeat, e.g. ``handle`` after a failed check)."""
+    if not action:
+        return ""
+    stmt = select(CaseEvent.note).where(CaseEvent.case_id == case_id, CaseEvent.action == action)
+    if at:
+        stmt = stmt.where(CaseEvent.at <= datetime.fromisoformat(at))
+    return db.scalar(stmt.order_by(CaseEvent.id.desc()).limit(1)) or ""
+
+
 def build_envelope(db_session: Session, message: OutboxMessage, *, sent_at: datetime) -> dict:
     stored = json.loads(message.payload_json)
     snapshot = stored.get("case", {})
@@ -49,9 +60,7 @@ def build_envelope(db_session: Session, message: OutboxMessage, *, sent_at: date
     if case is None:
         return body
     status = snapshot.get("status") or case.status
-    event_note = db_session.scalar(
-        select(CaseEvent.note).where(CaseEvent.case_id == case.id, CaseEvent.action == stored.get("action"))
-        .order_by(CaseEvent.id.desc()).limit(1)) if stored.get("action") else ""
+    event_note = _event_note(db_session, case.id, stored.get("action"), stored.get("at"))
     body["event"]["note"] = redact_phone_numbers(event_note or "")
     edition, kind = snapshot.get("edition", case.edition), snapshot.get("kind", case.kind)
     class_code = snapshot.get("class_code", case.minor_code)
