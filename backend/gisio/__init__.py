@@ -1,35 +1,35 @@
 """gis_data results into the database and back: loaders, exports and the `gridwatch grids` /
 `gridwatch components` commands. All spatial logic stays in gis_data; this package only moves
-data, in the caller's transaction (all or nothing)."""
+data, in the caller's transaction (all or nothing).
 
-from backend.gisio.common import GisioError, LoadReport
-from backend.gisio.district import build_district, load_district
-from backend.gisio.export import (
-    components_from_db,
-    hierarchy_from_db,
-    observation_points_from_db,
-    street_lines_from_db,
-)
-from backend.gisio.features import (
-    load_components,
-    load_departments,
-    load_observation_points,
-    load_street_lines,
-)
-from backend.gisio.hierarchy import load_hierarchy
+The names below are imported on first use: the CLI imports this package for every `gridwatch`
+command, and the GIS stack behind the loaders takes seconds to import.
+"""
 
-__all__ = [
-    "GisioError",
-    "LoadReport",
-    "build_district",
-    "components_from_db",
-    "hierarchy_from_db",
-    "load_components",
-    "load_departments",
-    "load_district",
-    "load_hierarchy",
-    "load_observation_points",
-    "load_street_lines",
-    "observation_points_from_db",
-    "street_lines_from_db",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "GisioError": "backend.gisio.common",
+    "LoadReport": "backend.gisio.common",
+    "build_district": "backend.gisio.district",
+    "load_district": "backend.gisio.district",
+    "components_from_db": "backend.gisio.export",
+    "hierarchy_from_db": "backend.gisio.export",
+    "observation_points_from_db": "backend.gisio.export",
+    "street_lines_from_db": "backend.gisio.export",
+    "load_components": "backend.gisio.features",
+    "load_departments": "backend.gisio.features",
+    "load_observation_points": "backend.gisio.features",
+    "load_street_lines": "backend.gisio.features",
+    "load_hierarchy": "backend.gisio.hierarchy",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'backend.gisio' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -11,16 +11,16 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.orm import Session
 
-from backend.gisio.common import GisioError
-from backend.gisio.export import hierarchy_from_db
-from backend.gisio.hierarchy import load_hierarchy
-from backend.gisio.sources import assign_levels, parse_mapping
-from gis_data.errors import GisDataError, ImportFailed
-from gis_data.grid_io import LEVELS, Hierarchy, export_layer, import_hierarchy, read_layer, validate_hierarchy
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The GIS stack (geopandas, GDAL, PROJ, the models) is imported inside the commands: every
+# `gridwatch` invocation builds this sub-app, and `gridwatch demo` should not wait for it.
+LEVELS = ("streets", "communities", "grids")
 
 app = typer.Typer(no_args_is_help=True, help="Unit grids: import, export, generate, validate. 单元网格导入导出。")
 
@@ -56,13 +56,19 @@ def fail(message: str) -> None:
 
 def refuse(exc: Exception) -> None:
     """Print a gis_data / gisio refusal with every problem, then exit 1."""
+    from gis_data.errors import ImportFailed
+
     if isinstance(exc, ImportFailed):
         lines = [str(exc).splitlines()[0], *(f"  {p}" for p in exc.problems)]
         fail("\n".join(lines))
     fail(str(exc))
 
 
-def _sources(files: list[str], layers: list[str], mapping: str | None):
+def _sources(files: list[str], layers: list[str], mapping: str | None) -> tuple[dict[str, Any], dict]:
+    from backend.gisio.common import GisioError
+    from backend.gisio.sources import assign_levels, parse_mapping
+    from gis_data.errors import GisDataError
+
     try:
         mappings = parse_mapping(mapping)
         return assign_levels(files, layers=layers, mappings=mappings), mappings
@@ -81,6 +87,11 @@ def import_grids(
     keep_missing: bool = typer.Option(False, help="Keep current grids of imported communities missing from the file."),
 ) -> None:
     """Validate and load streets, communities and grids; all or nothing. 校验并导入，全部成功或全部不导入。"""
+    from backend.gisio.common import GisioError
+    from backend.gisio.hierarchy import load_hierarchy
+    from gis_data.errors import GisDataError
+    from gis_data.grid_io import import_hierarchy
+
     sources, mappings = _sources(files, layer, mapping)
     try:
         hierarchy = import_hierarchy(**sources, mappings=mappings)
@@ -105,6 +116,9 @@ def export_grids(
     on: str | None = typer.Option(None, "--date", help="Grids valid on this day (default today)."),
 ) -> None:
     """Write streets, communities and current grids from the database. 导出街道、社区和现行网格。"""
+    from backend.gisio.export import hierarchy_from_db
+    from gis_data.grid_io import export_layer
+
     with database_session() as db:
         hierarchy = hierarchy_from_db(db, on=date.fromisoformat(on) if on else None)
     written = []
@@ -131,6 +145,8 @@ def validate(
     layer: list[str] = typer.Option([], help="LEVEL=LAYER for GeoPackages."),
 ) -> None:
     """Check files without loading them: one line per problem, exit 1 if any. 仅校验，不导入。"""
+    from gis_data.grid_io import validate_hierarchy
+
     sources, mappings = _sources(files, layer, mapping)
     report = validate_hierarchy(**sources, mappings=mappings)
     for note in report.notes:
@@ -154,7 +170,12 @@ def generate(
     mapping: str | None = typer.Option(None, help="Column mapping JSON for the communities layer."),
 ) -> None:
     """Cut communities into coded unit grids of about the target area. 按社区生成单元网格。"""
+    from backend.gisio.common import GisioError
+    from backend.gisio.hierarchy import load_hierarchy
+    from backend.gisio.sources import parse_mapping
+    from gis_data.errors import GisDataError
     from gis_data.grid_generate import generate_grids
+    from gis_data.grid_io import Hierarchy, export_layer, import_hierarchy, read_layer
 
     if (output is None) == (not load):
         fail("give exactly one of -o PATH or --load")

@@ -9,28 +9,29 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from backend.gisio.cli import database_session, fail, refuse
-from backend.gisio.common import GisioError
-from backend.gisio.export import grids_valid_on
-from backend.gisio.features import load_components
-from backend.gisio.sources import parse_json_object
-from backend.models import Component, UnitGrid
-from backend.spatial import to_shapely
-from gis_data.codes import COMPONENT_DIGITS
-from gis_data.errors import GisDataError
-from gis_data.grid_index import GridIndex
-from gis_data.inventory import Assign, import_inventory, import_osm
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from gis_data.inventory import Assign
 
 app = typer.Typer(no_args_is_help=True, help="The component inventory (部件普查数据).")
 
 
 def grid_assigner(db: Session) -> Assign | None:
     """``assign(lons, lats) -> codes`` over the grids valid today, or None if there are none."""
+    from sqlalchemy import select
+
+    from backend.gisio.export import grids_valid_on
+    from backend.models import UnitGrid
+    from backend.spatial import to_shapely
+    from gis_data.grid_index import GridIndex
+
     rows = db.execute(select(UnitGrid.code, UnitGrid.geom).where(grids_valid_on(date.today()))).all()
     if not rows:
         return None
@@ -40,6 +41,11 @@ def grid_assigner(db: Session) -> Assign | None:
 
 def next_serials(db: Session, county_code: str, edition: str) -> dict[str, int]:
     """Minor code → the first unused serial of this county's components in ``edition``."""
+    from sqlalchemy import func, select
+
+    from backend.models import Component
+    from gis_data.codes import COMPONENT_DIGITS
+
     digits = COMPONENT_DIGITS[edition]
     stmt = (
         select(Component.minor_code, func.max(Component.code))
@@ -73,6 +79,11 @@ def import_components(
 ) -> None:
     """Import components with a class mapping, assign grids, and report what was mapped and skipped."""
     from backend.config import get_settings
+    from backend.gisio.common import GisioError
+    from backend.gisio.features import load_components
+    from backend.gisio.sources import parse_json_object
+    from gis_data.errors import GisDataError
+    from gis_data.inventory import import_inventory, import_osm
 
     if (file is None) == (osm is None):
         fail("give either FILE (with --class-column and --class-map) or --osm PBF")

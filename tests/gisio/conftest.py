@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from backend.cli import app
-from backend.config import get_settings
+from backend.config import Settings, get_settings
+from backend.demo import DemoInfo, prepare_demo
 from gis_data.demo_district import DemoDistrict, helsinki_district, synthetic_district
 from tests.conftest import _empty_postgis, create_postgis_database
 
@@ -27,6 +31,31 @@ def _cheap_password_hashing() -> Iterator[None]:
     set_parameters(CHEAPEST)
     yield
     set_parameters(None)
+
+
+@dataclass
+class DemoDb:
+    settings: Settings
+    info: DemoInfo
+    seconds: float  # to build it
+    cases: int  # asked for
+    now: datetime  # end of its history
+
+
+@pytest.fixture(scope="session", params=["spatialite", "postgis"])
+def demo(request, tmp_path_factory) -> DemoDb:
+    """A demo database (1,500 cases) built once per backend and test session."""
+    tmp = tmp_path_factory.mktemp("demo")
+    if request.param == "spatialite":
+        url = f"sqlite:///{tmp / 'demo.sqlite'}"
+    else:
+        admin = request.getfixturevalue("postgis_admin_url")
+        url = create_postgis_database(admin, f"gw_demo_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+    settings = Settings(database_url=url, demo_mode=True, photo_dir=tmp / "photos")
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = time.perf_counter()
+    info = prepare_demo(settings, cases=1_500, now=now)
+    return DemoDb(settings, info, time.perf_counter() - start, 1_500, now)
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,16 @@
 """The demo's year of history, checked against the workflow table itself, on both databases.
 
-One demo database per backend (module scope: building it is the expensive part); every test
-reads it. The checks replay each case's events through ``backend.cases.workflow`` rather than
+One demo database per backend (session scope: building it is the expensive part); every
+test reads it. The checks replay each case's events through ``backend.cases.workflow`` rather than
 trusting the generator.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from itertools import pairwise
 
 import numpy as np
@@ -21,36 +20,19 @@ from sqlalchemy import select
 from backend.cases import workflow as wf
 from backend.cases.deadlines import state_of
 from backend.cases.routing import route_case
-from backend.config import Settings
 from backend.db import make_engine, make_sessionmaker
 from backend.demo import prepare_demo
 from backend.models import Case, CaseEvent, CatalogClass, Photo, Task, UnitGrid, User
 from backend.models.case import SOURCE_CHANNELS
 from backend.worktime import DeadlineState
-from tests.conftest import create_postgis_database
 
-N_CASES = 1_500
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture(scope="module", params=["spatialite", "postgis"])
-def demo(request, tmp_path_factory):
-    """(settings, info, first build seconds) of a demo database built once per backend."""
-    tmp = tmp_path_factory.mktemp("demo")
-    if request.param == "spatialite":
-        url = f"sqlite:///{tmp / 'demo.sqlite'}"
-    else:
-        admin = request.getfixturevalue("postgis_admin_url")
-        url = create_postgis_database(admin, f"gw_demo_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
-    settings = Settings(database_url=url, demo_mode=True, photo_dir=tmp / "photos")
-    start = time.perf_counter()
-    info = prepare_demo(settings, cases=N_CASES, now=NOW)
-    return settings, info, time.perf_counter() - start
+# One worker builds the demo databases once for every test here (make test runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("gisio-demo")
 
 
 @pytest.fixture(scope="module")
 def data(demo):
-    settings = demo[0]
+    settings = demo.settings
     engine = make_engine(settings.database_url)
     session = make_sessionmaker(engine)()
     cases = list(session.scalars(select(Case).order_by(Case.id)))
@@ -64,10 +46,10 @@ def data(demo):
 
 
 def test_build_is_fast_and_the_second_run_reuses_it(demo):
-    settings, info, seconds = demo
-    assert not info.reused and seconds < 90
+    settings, info = demo.settings, demo.info
+    assert not info.reused and demo.seconds < 90
     start = time.perf_counter()
-    again = prepare_demo(settings, cases=N_CASES, now=NOW)
+    again = prepare_demo(settings, cases=demo.cases, now=demo.now)
     assert again.reused and time.perf_counter() - start < 15
     assert [a.username for a in again.accounts] == [a.username for a in info.accounts]
     roles = {a.role for a in info.accounts}
@@ -128,7 +110,7 @@ def test_due_times_come_from_the_class_limit_on_the_work_calendar(data, demo):
     from backend.admin.service import get_work_calendar
     from backend.cases.deadlines import due_from
 
-    calendar = get_work_calendar(db_session=session, default_timezone=demo[0].timezone)
+    calendar = get_work_calendar(db_session=session, default_timezone=demo.settings.timezone)
     checked = 0
     for case in cases:
         actions = [e.action for e in events[case.id]]
@@ -150,7 +132,9 @@ def test_routing_matches_the_service_for_first_dispatches(data):
             continue
         assert json.loads(dispatches[0].data_json)["department_id"] == route_case(db_session=session, case=case)
         checked += 1
-    assert checked > 500
+        if checked == 300:
+            break
+    assert checked == 300
 
 
 def test_tasks_follow_verify_and_check_requests(data):
@@ -167,7 +151,7 @@ def test_tasks_follow_verify_and_check_requests(data):
         assert all(t.assignee_user_id == e.actor_user_id for t, e in zip(done, answers, strict=True))
 
 
-def test_every_status_source_and_major_class_occurs(data):
+def test_every_status_source_and_major_class_occurs(data, demo):
     session, cases, _, _ = data
     statuses = Counter(c.status for c in cases)
     assert set(statuses) == {s.value for s in wf.Status}, set(wf.Status) - set(statuses)
@@ -181,7 +165,7 @@ def test_every_status_source_and_major_class_occurs(data):
     known = {(k.kind, k.minor_code) for k in session.scalars(select(CatalogClass).where(
         CatalogClass.edition == "GB/T 47678.5-2026"))}
     assert all((c.kind, c.minor_code) in known for c in cases)
-    assert 0.9 * N_CASES <= len(cases) <= 1.05 * N_CASES
+    assert 0.9 * demo.cases <= len(cases) <= 1.05 * demo.cases
 
 
 def test_hot_spots_concentrate_the_cases(data):
@@ -196,7 +180,7 @@ def test_hot_spots_concentrate_the_cases(data):
 
 def test_seasons_show(data, demo):
     _, cases, _, _ = data
-    zone = demo[0].timezone
+    zone = demo.settings.timezone
     from zoneinfo import ZoneInfo
 
     month = Counter((c.minor_code, c.reported_at.astimezone(ZoneInfo(zone)).month) for c in cases)
@@ -211,11 +195,11 @@ def test_open_work_is_waiting_some_in_warning_and_some_overdue(data, demo):
     session, cases, _, _ = data
     from backend.admin.service import get_work_calendar
 
-    calendar = get_work_calendar(db_session=session, default_timezone=demo[0].timezone)
-    states = Counter(state_of(c, NOW, calendar) for c in cases if c.status == "dispatched")
+    calendar = get_work_calendar(db_session=session, default_timezone=demo.settings.timezone)
+    states = Counter(state_of(c, demo.now, calendar) for c in cases if c.status == "dispatched")
     assert states[DeadlineState.OVERDUE] >= 3 and states[DeadlineState.WARNING] >= 2
     assert states[DeadlineState.NORMAL] >= 3
-    recent = [c for c in cases if c.reported_at > NOW - timedelta(days=14) and wf.is_open(c.status)]
+    recent = [c for c in cases if c.reported_at > demo.now - timedelta(days=14) and wf.is_open(c.status)]
     assert {c.status for c in recent} >= {"reported", "pending_verify", "filed", "dispatched", "pending_check"}
     photos = list(session.scalars(select(Photo)))
     assert photos and {p.kind for p in photos} == {"before", "after"}

@@ -165,7 +165,7 @@ def test_components_reloaded_by_source_reference_keep_their_codes(engine, small_
         report = load_components(db, again)
         assert report.get("components", "matched by source reference") == len(again)
         assert _count(db, Component) == len(comps)
-        stored = dict(db.execute(select(Component.external_ref, Component.code)).tuples().all())
+        stored = dict(db.execute(select(Component.external_ref, Component.code)).all())
         assert stored == dict(zip(comps["external_ref"], comps["code"], strict=True))
         assert set(db.scalars(select(Component.state))) == {"damaged"}
 
