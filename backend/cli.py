@@ -127,6 +127,7 @@ def _redact(url: str) -> str:
 for _name, _module in (("grids", "backend.gisio.cli"), ("components", "backend.gisio.components_cli"),
                        ("map", "backend.maps.cli"), ("stats", "backend.stats.cli")):
     app.add_typer(importlib.import_module(_module).app, name=_name)
+importlib.import_module("backend.backup.cli").register(app)  # `gridwatch backup` / `gridwatch restore`
 
 
 if __name__ == "__main__":
