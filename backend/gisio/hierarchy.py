@@ -151,13 +151,10 @@ def _load_grids(
             for key, value in fields.items():
                 setattr(old, key, value)
             report.add("grids", "updated" if changed else "unchanged")
-        elif old.valid_from >= valid_from:
-            # Redrawn again on the day it was drawn: a version valid for no day would be noise.
-            old.geom = to_db_geom(geom)
-            for key, value in fields.items():
-                setattr(old, key, value)
-            report.add("grids", "replaced (same day)")
         else:
+            # Closed even when drawn the same day (then it was never valid on a whole day): a new
+            # row, not an edit in place, is what the intake's spatial cache notices (row count
+            # and highest id), and the earlier shape stays on record.
             old.valid_to = closing
             db.add(UnitGrid(code=code, valid_from=valid_from, valid_to=None, geom=to_db_geom(geom), **fields))
             report.add("grids", "redrawn")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import geopandas as gpd
 import pytest
@@ -108,11 +109,12 @@ def test_validate_prints_a_line_per_problem_and_exits_1(small_district, run_cli,
 def test_import_with_a_column_mapping(db_url, small_district, run_cli, tmp_path):
     comms = small_district.communities.rename(columns={"code": "SQBM", "name": "SQMC"})
     streets = small_district.streets.rename(columns={"code": "JDBM", "name": "JDMC"})
-    export_layer(streets[["JDBM", "JDMC", "geometry"]], tmp_path / "jd.gpkg", layer="jd")
-    export_layer(comms[["SQBM", "SQMC", "geometry"]], tmp_path / "sq.gpkg", layer="sq")
+    survey = tmp_path / "survey.gpkg"  # one GeoPackage, layers named by the surveyor
+    export_layer(streets[["JDBM", "JDMC", "geometry"]], survey, layer="jd")
+    export_layer(comms[["SQBM", "SQMC", "geometry"]], survey, layer="sq")
     mapping = {"streets": {"code": "JDBM", "name": "JDMC"}, "communities": {"code": "SQBM", "name": "SQMC"}}
-    result = run_cli(db_url, "grids", "import", f"streets={tmp_path / 'jd.gpkg'}",
-                     f"communities={tmp_path / 'sq.gpkg'}", "--mapping", json.dumps(mapping))
+    result = run_cli(db_url, "grids", "import", survey, "--layer", "streets=jd", "--layer", "communities=sq",
+                     "--mapping", json.dumps(mapping))
     assert result.exit_code == 0, result.output
     assert _counts(db_url) == (5, 0)
 
@@ -139,13 +141,17 @@ def test_generate_writes_a_file_or_loads_the_grids(db_url, small_district, run_c
     assert _counts(db_url) == (5, len(generated))
 
 
-def test_demo_district_command_loads_the_synthetic_district(db_url, run_cli):
+def test_demo_district_command_loads_the_synthetic_and_the_helsinki_district(db_url, run_cli):
     result = run_cli(db_url, "demo-district")
     assert result.exit_code == 0, result.output
     assert "grids: " in result.output and "components: " in result.output
+    helsinki = run_cli(db_url, "demo-district", "--helsinki")
+    assert helsinki.exit_code == 0, helsinki.output
+    assert "Helsinki" in helsinki.output and "01037 路灯: 586" in helsinki.output
     engine = make_engine(db_url)
     with session_scope(make_sessionmaker(engine)) as db:
-        assert db.scalar(select(func.count()).select_from(UnitGrid)) >= 300
-        assert db.scalar(select(func.count()).select_from(Component)) >= 2000
-        assert db.scalar(select(func.count()).select_from(StreetLine)) > 0
+        grids = Counter(code[:6] for code in db.scalars(select(UnitGrid.code)))
+        assert grids["320508"] >= 300 and grids["320506"] >= 100  # both districts, side by side
+        assert db.scalar(select(func.count()).select_from(Component)) >= 2000 + 1900
+        assert db.scalar(select(func.count()).select_from(StreetLine)) > 700
     engine.dispose()

@@ -137,16 +137,22 @@ def test_a_redrawn_grid_keeps_its_history_and_the_backend_sees_the_new_one(engin
         assert snapshot.grids.locate(centre.x, centre.y) == code
 
 
-def test_the_same_day_redraw_replaces_in_place_and_future_versions_are_refused(engine, small_district):
+def test_a_same_day_redraw_is_a_new_row_and_future_versions_are_refused(engine, small_district):
     factory = make_sessionmaker(engine)
     with session_scope(factory) as db:
         load_hierarchy(db, small_district)
+        signature = db.execute(select(func.count(), func.max(UnitGrid.id))).one()
     grids = small_district.grids.copy()
     grids.loc[0, "geometry"] = affinity.scale(grids.geometry.iat[0], 0.95, 0.95)
     with session_scope(factory) as db:
         report = load_hierarchy(db, Hierarchy(grids=grids))
-        assert report.get("grids", "replaced (same day)") == 1
-        assert _count(db, UnitGrid) == len(grids)
+        assert report.get("grids", "redrawn") == 1
+        assert _count(db, UnitGrid) == len(grids) + 1
+        # the spatial cache's signature of the current grids changes, so it rebuilds
+        current = db.execute(select(func.count(), func.max(UnitGrid.id))
+                             .where(UnitGrid.valid_to.is_(None) | (UnitGrid.valid_to >= date.today()))).one()
+        assert current[0] == signature[0] and current[1] > signature[1]
+        assert len(SpatialCache().snapshot(db).grids) == len(grids)
     with pytest.raises(GisioError, match="future"), session_scope(factory) as db:
         load_hierarchy(db, Hierarchy(grids=grids), valid_from=date.today() + timedelta(days=1))
 
