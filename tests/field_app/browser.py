@@ -181,7 +181,7 @@ def queued_photo_sizes(page: Any, uuid: str) -> list[list[int]]:
             open.onsuccess = () => resolve(open.result);
         });
         const item = await new Promise((resolve) => {
-            const get = db.transaction("outbox").objectStore("outbox").get(uuid);
+            const get = db.transaction("photos").objectStore("photos").get(uuid);
             get.onsuccess = () => resolve(get.result);
         });
         db.close();

@@ -4,7 +4,7 @@
 // byte-for-byte, so the server answers a retry with the case it already created.
 import * as api from "./api.js";
 import { asBlob } from "./photos.js";
-import { outboxAll, outboxDelete, outboxGet, outboxPut, outboxUpdate } from "./store.js";
+import { outboxAdd, outboxAll, outboxDelete, outboxGet, outboxUpdate, photosOf } from "./store.js";
 
 const CONCURRENCY = 3;
 const BACKOFF_MS = [2000, 5000, 15000, 30000, 60000];
@@ -35,9 +35,9 @@ export const isMine = (item) => !item.owner || item.owner === owner;
 
 const base = (type, title, photos) => ({
   uuid: newUuid(), type, title, owner, created_at: new Date().toISOString(), status: "pending", attempts: 0,
-  last_error: null, photos: photos.map(({ data, type: mime }) => ({ data, type: mime })),
-  thumbs: photos.map((p) => p.thumb), result: null,
+  last_error: null, thumbs: photos.map((p) => p.thumb), result: null,
 });
+const bytesOf = (photos) => photos.map(({ data, type }) => ({ data, type }));
 
 /** Queue a report; ``report`` is the ReportCreate body without its UUID. */
 export async function queueReport({ report, photos, title, preview }) {
@@ -45,7 +45,7 @@ export async function queueReport({ report, photos, title, preview }) {
   // The body is frozen as text now, so every retry sends exactly the same report.
   item.report_json = JSON.stringify({ ...report, client_uuid: item.uuid });
   item.preview = preview;
-  await outboxPut(item);
+  await outboxAdd(item, bytesOf(photos));
   changed({ queued: item.uuid });
   return item;
 }
@@ -55,7 +55,7 @@ export async function queueAnswer({ task, action, note, photos, title }) {
   const item = base("answer", title, photos);
   Object.assign(item, { case_id: task.case_id, task_id: task.id, case_ref: task.case_ref, action, note,
     photos_uploaded: photos.length === 0 });
-  await outboxPut(item);
+  await outboxAdd(item, bytesOf(photos));
   changed({ queued: item.uuid });
   return item;
 }
@@ -96,14 +96,15 @@ function form(photos, extra = {}) {
 }
 
 async function sendReport(item) {
-  const detail = await api.post("/api/reports", { form: form(item.photos, { report: item.report_json }) });
+  const photos = await photosOf(item.uuid);
+  const detail = await api.post("/api/reports", { form: form(photos, { report: item.report_json }) });
   return { case_id: detail.id, case_ref: detail.ref, grid_code: detail.grid_code,
     community_code: detail.community_code, status: detail.status, photos: detail.photos.length };
 }
 
 async function sendAnswer(item) {
   if (!item.photos_uploaded) {
-    await api.post(`/api/cases/${item.case_id}/photos?kind=evidence`, { form: form(item.photos) });
+    await api.post(`/api/cases/${item.case_id}/photos?kind=evidence`, { form: form(await photosOf(item.uuid)) });
     await outboxUpdate(item.uuid, () => ({ photos_uploaded: true }));
   }
   try {
@@ -129,7 +130,7 @@ async function sendOne(item) {
     const result = item.type === "report" ? await sendReport(item) : await sendAnswer(item);
     // Acknowledged: keep the record and thumbnails for the list, drop the photo bytes.
     await outboxUpdate(item.uuid, (old) => ({ status: "sent", result, sent_at: new Date().toISOString(),
-      attempts: old.attempts + 1, last_error: null, photos: [] }));
+      attempts: old.attempts + 1, last_error: null }), { dropPhotos: true });
     changed({ sent: item.uuid, result });
     return null;
   } catch (error) {

@@ -69,19 +69,38 @@ function card(item) {
     el("div", { class: "row" }, buttons));
 }
 
+// Cards are rebuilt only when what they show changed: while fifty items send, redrawing every
+// card (and decoding its thumbnails) each time would cost the phone more than the sending does.
+const cards = new Map(); // uuid → {signature, node}
+
+function signature(item) {
+  return JSON.stringify([statusOf(item), item.attempts, item.last_error, item.result, armed.has(item.uuid),
+    outbox.isMine(item), document.documentElement.lang]);
+}
+
+function cardFor(item) {
+  const sig = signature(item);
+  const known = cards.get(item.uuid);
+  if (known && known.signature === sig) return known.node;
+  const node = card(item);
+  cards.set(item.uuid, { signature: sig, node });
+  return node;
+}
+
 export async function render() {
   const counts = await outbox.counts();
   if (!$("#screen-queue").hidden) {
     const items = await outbox.items();
-    $("#queue-list").replaceChildren(...items.map(card));
+    const live = new Set(items.map((item) => item.uuid));
+    for (const uuid of cards.keys()) if (!live.has(uuid)) cards.delete(uuid);
+    $("#queue-list").replaceChildren(...items.map(cardFor));
     if (!items.length) $("#queue-list").append(el("li", { class: "muted" }, t("queue_empty")));
     $("#queue-summary").textContent = t("queue_summary", counts);
   }
   const waiting = counts.pending + counts.failed;
-  for (const badge of [$("#queue-badge")]) {
-    badge.hidden = waiting === 0;
-    badge.textContent = String(waiting);
-  }
+  const badge = $("#queue-badge");
+  badge.hidden = waiting === 0;
+  badge.textContent = String(waiting);
   const pill = $("#queue-pill");
   pill.hidden = waiting === 0;
   pill.textContent = t("queue_pill", { n: waiting });
