@@ -30,7 +30,7 @@ from map_viewer.render import render_html
 
 JS_DIR: Final = Path(__file__).resolve().parent / "js"
 # Load order: core defines the App the others extend.
-JS_FILES: Final = ("core.js", "controls.js", "layers.js", "live.js", "filters.js", "popup.js")
+JS_FILES: Final = ("core.js", "themes.js", "controls.js", "layers.js", "live.js", "filters.js", "popup.js")
 
 #: Map kinds and their titles (zh-CN, en).
 MAP_KINDS: Final = {

@@ -118,6 +118,7 @@
       L.polygon(outlines, L.extend({ renderer: self.baseRenderer, interactive: false }, st.grid)),
     ]);
     this.gridCodes = base.grids.codes;
+    this.gridBoxes = GW.boxes(this.gridShapes);
     this.overlay("grids", "单元网格", "Unit grids", grids, true);
     var pts = base.observation_points;
     if (pts && pts.lon.length) {
@@ -134,61 +135,6 @@
       this.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10] });
     }
     this.fitted = true;
-  };
-
-  /* Thematic grid layers share the grid shapes; a select switches which one colours them. */
-  App.prototype.setThemes = function (data, overlayKey, zh, en, show, opacity) {
-    var self = this;
-    this.themeOpacity = opacity || 0.72;
-    this.themes = data.themes || [];
-    if (!this.themes.length) return;
-    if (!this.themes.some(function (t) { return t.id === self.themeId; })) this.themeId = this.themes[0].id;
-    var group = L.featureGroup();
-    this.themePolys = [];
-    data.codes.forEach(function (code, j) {
-      var i = self.gridIndex[code];
-      if (i === undefined) return;
-      var poly = L.polygon(self.gridShapes[i], { renderer: self.renderer, weight: 0.6, color: "#666" });
-      poly.gwRow = j;
-      poly.bindTooltip(function () { return self.themeTooltip(code, j); }, { sticky: true });
-      poly.addTo(group);
-      self.themePolys.push(poly);
-    });
-    this.overlay(overlayKey, zh, en, group, show);
-    this.themeKey = overlayKey;
-    this.applyTheme(this.themeId);
-    GW.themeSelect(this);
-  };
-
-  App.prototype.theme = function () {
-    var id = this.themeId;
-    return this.themes.filter(function (t) { return t.id === id; })[0];
-  };
-
-  App.prototype.applyTheme = function (id) {
-    this.themeId = id;
-    var t = this.theme();
-    if (!t) return;
-    var self = this;
-    this.themePolys.forEach(function (poly) {
-      var c = t.classes[poly.gwRow];
-      var colour = c >= 0 ? t.palette[c] : null;
-      poly.setStyle(colour
-        ? { fillColor: colour, fillOpacity: self.themeOpacity, opacity: 0.5 }
-        : { fillOpacity: 0, opacity: 0.15 });
-    });
-    this.updateLegend();
-  };
-
-  App.prototype.themeTooltip = function (code, j) {
-    var t = this.theme();
-    var rows = ['<b>' + GW.esc(code) + "</b>"];
-    this.themes.forEach(function (th) {
-      var mark = th.id === t.id ? "gw-active" : "";
-      rows.push('<div class="' + mark + '">' + GW.bi(th.name_zh, th.name_en) + ": " +
-        GW.esc(GW.fmt(th.values[j], th.fmt)) + "</div>");
-    });
-    return rows.join("");
   };
 
   App.prototype.updateLegend = function () {
