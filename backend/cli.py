@@ -53,7 +53,11 @@ def serve(
     """Serve the web app and API."""
     import uvicorn
 
-    uvicorn.run("backend.main:create_app", factory=True, host=host, port=port, workers=workers)
+    # A worker imports the whole GIS stack before it answers the supervisor's health check; on a
+    # busy two-core machine that takes longer than uvicorn's 5 s default, and the workers were
+    # killed and restarted in a loop.
+    uvicorn.run("backend.main:create_app", factory=True, host=host, port=port, workers=workers,
+                timeout_worker_healthcheck=60)
 
 
 @app.command()

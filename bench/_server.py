@@ -67,7 +67,7 @@ def running_server(url: str, photo_dir: Path, *, workers: int = 1):
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if httpx.get(f"{base}/health", timeout=1).status_code == 200:
