@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from alembic import command
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.catalog.parse import BUNDLED_CATALOG, parse_catalog
@@ -26,8 +27,8 @@ from backend.demo_history import generate_history
 from backend.demo_world import load_world
 from backend.demo_write import add_demo_photos, next_case_id, write_cases
 from backend.gisio.district import build_district, load_district
-from backend.migrate import upgrade
-from backend.models import Base, Case, Component, Department, Setting, UnitGrid
+from backend.migrate import alembic_config, upgrade
+from backend.models import Case, Component, Department, Setting, UnitGrid
 
 DEMO_MARK_KEY = "demo.prepared"
 DEFAULT_CASES = 8_000
@@ -60,8 +61,8 @@ def prepare_demo(settings: Settings, *, reset: bool = False, cases: int = DEFAUL
     Parameters
     ----------
     reset
-        Throw the existing database away first (the SpatiaLite file, or every GridWatch table on
-        PostGIS).
+        Throw the existing database away first (the SpatiaLite file; on PostGIS, every migration
+        is downgraded to an empty schema).
     cases
         About how many cases the year of history holds.
     seed
@@ -149,10 +150,5 @@ def _reset(url: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return
-    engine = make_engine(url)
-    try:
-        Base.metadata.drop_all(engine)
-        with engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
+    # Every migration's own downgrade: it also removes what is not a table (functions, triggers).
+    command.downgrade(alembic_config(url), "base")

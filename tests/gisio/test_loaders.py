@@ -11,7 +11,7 @@ from shapely import affinity
 from sqlalchemy import func, select
 
 from backend.cases.locate import SpatialCache
-from backend.db import make_sessionmaker, session_scope
+from backend.db import make_engine, make_sessionmaker, session_scope
 from backend.gisio import (
     GisioError,
     components_from_db,
@@ -182,3 +182,22 @@ def test_components_without_points_are_refused(engine, small_district):
                              crs=comps.crs)
     with pytest.raises(GisioError, match="without a point"), session_scope(make_sessionmaker(engine)) as db:
         load_components(db, comps)
+
+
+def test_demo_reset_leaves_a_database_the_migrations_can_build_again(second_db_url):
+    """``gridwatch demo --reset``: the SpatiaLite file goes; on PostGIS every migration is
+    downgraded, including what is not a table (the audit trigger's function)."""
+    from sqlalchemy import inspect
+
+    from backend.demo import _reset
+    from backend.migrate import current_revision, head_revision, upgrade
+
+    _reset(second_db_url)
+    assert current_revision(second_db_url) is None
+    engine = make_engine(second_db_url)
+    try:
+        assert not set(inspect(engine).get_table_names()) & {"case_record", "unit_grid", "case_event"}
+    finally:
+        engine.dispose()
+    upgrade(second_db_url)
+    assert current_revision(second_db_url) == head_revision()
