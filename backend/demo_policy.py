@@ -115,13 +115,26 @@ class Policy:
             if at > self.now:
                 return
             self.walker.act(case, action, at, kwargs.pop("note", self.note(action)), **kwargs)
-            if case.status in (S.CLOSED, S.ANSWERED) and case.is_hotline:
-                case.satisfaction = self._satisfaction(case)
+            if case.status in (S.CLOSED, S.ANSWERED) and case.is_hotline and not self._call_back(case):
+                return
 
-    def _satisfaction(self, case: SimCase) -> str:
+    def _call_back(self, case: SimCase) -> bool:
+        """The operator calls the caller back hours after closure (as the hotline desk records
+        it: a "callback" entry and the satisfaction); a justified dissatisfaction reopens the case
+        at once. False if the call is still to come."""
+        at = case.last_at + timedelta(hours=float(self.rng.uniform(1, 30)))
+        if at > self.now:
+            return False
         late = case.closed_on_time is False
         p = (0.62, 0.22, 0.16) if late else (0.82, 0.13, 0.05)
-        return str(self.rng.choice(["satisfied", "basically_satisfied", "dissatisfied"], p=p))
+        case.satisfaction = str(self.rng.choice(["satisfied", "basically_satisfied", "dissatisfied"], p=p))
+        justified = case.satisfaction == "dissatisfied" and case.stamps.get("reopened_at") is None \
+            and self.rng.random() < 0.35
+        self.walker.note_event(case, at, "callback", self.walker.staff.operator,
+                               {"satisfaction": case.satisfaction, "justified": justified}, "")
+        if justified:
+            self.walker.act(case, A.REOPEN, at, "来电人不满意，经核实诉求合理，重新办理。")
+        return True
 
     def _merge_target(self, case: SimCase, at: datetime) -> int | None:
         target = case.spec.duplicate_of
@@ -178,10 +191,8 @@ class Policy:
             return A.CLOSE, self.office(case, t, 0.03, 0.8), {}
         if status == S.VOID_REQUESTED:
             return (A.APPROVE_VOID if r < 0.7 else A.DENY_VOID), self.office(case, t), {}
-        if status in (S.CLOSED, S.ANSWERED) and case.stamps.get("reopened_at") is None:
-            chance = 0.35 if case.satisfaction == "dissatisfied" else 0.006
-            if r < chance:
-                return A.REOPEN, t + timedelta(hours=float(self.rng.uniform(20, 240))), {}
+        if status in (S.CLOSED, S.ANSWERED) and case.stamps.get("reopened_at") is None and r < 0.006:
+            return A.REOPEN, t + timedelta(hours=float(self.rng.uniform(20, 240))), {}  # a complaint later
         return None
 
     def _redispatch(self, case: SimCase) -> int | None:

@@ -276,6 +276,13 @@ class Walker:
                 task.result = "passed" if action in (A.VERIFY, A.CHECK_PASS) else "failed"
                 task.assignee_user_id = task.assignee_user_id or actor
 
+    def note_event(self, case: SimCase, at: datetime, action: str, actor: int | None, data: dict[str, Any],
+                   note: str) -> None:
+        """A timeline entry that changes no status (as ``backend.intake.events.note_event``)."""
+        if at < case.last_at:
+            raise ValueError(f"case {case.id}: {action} at {at} is before its last event {case.last_at}")
+        self._event(case, at, action, actor, case.status, data, note)
+
     @staticmethod
     def _event(case: SimCase, at: datetime, action: str, actor: int | None, old: str | None,
                data: dict[str, Any], note: str) -> None:

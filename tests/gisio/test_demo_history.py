@@ -20,6 +20,7 @@ from sqlalchemy import select
 from backend.cases import workflow as wf
 from backend.cases.deadlines import state_of
 from backend.cases.routing import route_case
+from backend.cases.schemas import HOTLINE_CHANNELS
 from backend.db import make_engine, make_sessionmaker
 from backend.demo import prepare_demo
 from backend.models import Case, CaseEvent, CatalogClass, Photo, Task, UnitGrid, User
@@ -28,6 +29,7 @@ from backend.worktime import DeadlineState
 
 # One worker builds the demo databases once for every test here (make test runs --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("gisio-demo")
+ACTIONS = {a.value for a in wf.Action}
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +69,9 @@ def test_every_case_is_a_path_through_the_workflow_table(data):
         status, previous, set_at = "reported", None, {"reported_at": trail[0].at}
         for before, event in pairwise(trail):
             assert event.at >= before.at, (case.ref, event.action)
+            if event.action not in ACTIONS:  # a timeline note (callback, …): no status change
+                assert event.from_status == event.to_status == status, (case.ref, event.action)
+                continue
             step = wf.TRANSITIONS[(wf.Status(status), wf.Action(event.action))]
             assert event.from_status == status
             assert wf.Role(roles[event.actor_user_id]) in step.roles_allowed, (case.ref, event.action)
@@ -103,6 +108,11 @@ def test_counts_and_flags_follow_from_the_events(data):
             assert case.closed_on_time == (case.closed_at <= case.due_at)
         if case.status in ("dispatched", "handled", "pending_check", "check_passed", "closed"):
             assert case.department_id is not None and case.due_at > case.dispatched_at
+        callbacks = [json.loads(e.data_json) for e in events[case.id] if e.action == "callback"]
+        if case.source in HOTLINE_CHANNELS and case.status in ("closed", "answered") and callbacks:
+            assert case.satisfaction == callbacks[-1]["satisfaction"]
+        if not callbacks:
+            assert case.satisfaction is None
 
 
 def test_due_times_come_from_the_class_limit_on_the_work_calendar(data, demo):
