@@ -16,10 +16,10 @@ from backend.models.intake import (
     OutboxAttempt,
 )
 from backend.models.org import ApiToken, Department, RoutingRule, User, UserGrid
-from backend.models.stats import CASE_FILED_AT_INDEX
+from backend.models.stats import CASE_FILED_INDEX, CASE_INTAKE_INDEX
 
 __all__ = [
-    "CASE_FILED_AT_INDEX", "ApiClient", "ApiToken", "Base", "Case", "CaseEvent", "CaseReporter", "CatalogClass", "Community",
+    "CASE_FILED_INDEX", "CASE_INTAKE_INDEX", "ApiClient", "ApiToken", "Base", "Case", "CaseEvent", "CaseReporter", "CatalogClass", "Community",
     "Component", "County", "Department", "EmergencyRule", "EmergencyTransfer", "KnowledgeArticle",
     "KnowledgeTerm", "KnowledgeUse", "ObservationPoint", "OutboxAttempt", "OutboxMessage", "Photo", "RoutingRule", "Setting", "Street",
     "StreetLine", "Task", "UTCDateTime", "UnitGrid", "User", "UserGrid", "utcnow",

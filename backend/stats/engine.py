@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.models import Case
@@ -24,12 +24,15 @@ from backend.stats.measures import MEASURES, Cohort, Measure
 def cohort_clause(cohort: Cohort, f: StatsFilter, window: Window | None = None) -> ColumnElement[bool]:
     """Rows of ``cohort`` under the filters (``window`` overrides the filter's window)."""
     window = window or f.window
+    if cohort is Cohort.SNAPSHOT:
+        # Every snapshot measure asks for open statuses, and a merged duplicate is in the closed
+        # status "merged" for good: no merged_into_id test needed, so the (status, due_at) index
+        # answers "overdue now" without reading the table.
+        return case_filter_clause(f)
     base = and_(case_filter_clause(f), Case.merged_into_id.is_(None))
     if cohort is Cohort.INTAKE:
         return and_(base, in_window(Case.reported_at, window))
-    if cohort is Cohort.FILED:
-        return and_(base, in_window(Case.filed_at, window))
-    return base
+    return and_(base, in_window(Case.filed_at, window))
 
 
 def measure_clause(measure: Measure, f: StatsFilter, now: datetime, window: Window | None = None
@@ -50,42 +53,28 @@ class GroupCounts:
 def count_measures(
     db: Session, f: StatsFilter, cohort: Cohort, keys: Sequence[str], now: datetime, *,
     group_by: Sequence[ColumnElement[Any]] = (), window: Window | None = None,
-    extra_windows: dict[str, Window] | None = None,
 ) -> list[GroupCounts]:
-    """Count ``keys`` (measures of ``cohort``) in one query, optionally grouped.
+    """Count ``keys`` (measures of ``cohort``) in one query over the cohort, optionally grouped.
 
-    ``extra_windows`` adds, for an intake or filed cohort, the size of the whole cohort in other
-    windows (e.g. ``{"previous": …, "last_year": …}``) to the same scan: the rows of every
-    window are read once and each count filters its own window.
+    The window narrows the scan to one index range (reported_at or filed_at); on PostGIS the
+    covering indexes of migration 0005_stats hold every column the measures read, so the scan
+    never touches the table itself.
     """
-    window = window or f.window
     for key in keys:
         if MEASURES[key].cohort is not cohort:
             raise ValueError(f"measure {key} is not in cohort {cohort}")
-    time_column = {Cohort.INTAKE: Case.reported_at, Cohort.FILED: Case.filed_at}.get(cohort)
-    windows = {"": window, **(extra_windows or {})}
-    if time_column is None:
-        in_current: ColumnElement[bool] = literal(True)
-        where = cohort_clause(cohort, f)
-    else:
-        in_current = in_window(time_column, window)
-        where = and_(case_filter_clause(f), Case.merged_into_id.is_(None),
-                     or_(*(in_window(time_column, w) for w in windows.values())))
-    columns = [_counter(and_(in_current, MEASURES[k].condition(now)), k) for k in keys]
-    for name, w in (extra_windows or {}).items():
-        columns.append(_counter(in_window(time_column, w), f"__{name}"))
+    where = cohort_clause(cohort, f, window)
+    if cohort is Cohort.SNAPSHOT:
+        # No window to narrow the scan: the conditions themselves must (overdue now → the
+        # (status, due_at) index).
+        where = and_(where, or_(*(MEASURES[k].condition(now) for k in keys)))
+    columns = [_counter(MEASURES[k].condition(now), k) for k in keys]
     stmt = select(*group_by, *columns).where(where)
     if group_by:
         stmt = stmt.group_by(*group_by)
-    out = []
     width = len(group_by)
-    for row in db.execute(stmt):
-        values = list(row)
-        counts = {k: int(v or 0) for k, v in zip(keys, values[width:width + len(keys)], strict=True)}
-        for i, name in enumerate(extra_windows or {}):
-            counts[f"__{name}"] = int(values[width + len(keys) + i] or 0)
-        out.append(GroupCounts(tuple(values[:width]), counts))
-    return out
+    return [GroupCounts(tuple(row[:width]), {k: int(v or 0) for k, v in zip(keys, row[width:], strict=True)})
+            for row in db.execute(stmt)]
 
 
 def totals(groups: list[GroupCounts], keys: Sequence[str]) -> dict[str, int]:

@@ -18,7 +18,8 @@ Cohorts (every one also honours the filters of :class:`backend.stats.filters.Sta
     month. Closure and handling figures use this cohort, as the national indicators do
     (结案率 = 结案数 / 应结案数, both counted over the cases filed in the period).
 ``snapshot``
-    Every case, whatever its dates (duplicates left out): for "overdue now".
+    Every case, whatever its dates: for "overdue now", which counts open statuses only (a merged
+    duplicate is in the closed status ``merged`` for good, so it never counts).
 
 The measures themselves are listed in :data:`MEASURES` with their Chinese and English
 definitions (returned by the API next to each number).
