@@ -129,9 +129,13 @@ def live_server(settings: Settings, district: District) -> Iterator[LiveServer]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """One headless Chromium per test worker (contexts, not browsers, are the unit of isolation)."""
+    """One headless Chromium per test module (contexts, not browsers, are the unit of isolation).
+
+    Not per session: Playwright's sync API cannot run twice at once in a thread, and other test
+    folders start their own on the same xdist worker.
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (browser tests need it)")
