@@ -3,7 +3,11 @@ TestClient, and a real uvicorn server on 127.0.0.1 that counts the bytes it send
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -127,6 +131,36 @@ def live_server(settings: Settings, district: District) -> Iterator[LiveServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def server_process(settings: Settings, district: District) -> Iterator[str]:
+    """``gridwatch serve`` as its own process on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "GRIDWATCH_DATABASE_URL": settings.database_url, "GRIDWATCH_PHOTO_DIR": str(settings.photo_dir),
+           "GRIDWATCH_DEMO_MODE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Acceptance: the CLI's bulk upload of a folder of 200 geotagged JPEGs, killed midway with
-SIGKILL and restarted, ends with 200 cases: none lost, none duplicated. A real server on
-127.0.0.1 and a real ``gridwatch-field`` process."""
+SIGKILL and restarted, ends with 200 cases: none lost, none duplicated. A real server process
+(``gridwatch serve``) on 127.0.0.1 and a real ``gridwatch-field`` process."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def _count_cases(engine) -> int:
         return int(conn.scalar(select(func.count()).select_from(Case)))
 
 
-def test_bulk_upload_killed_midway_resumes_to_exactly_200_cases(live_server, engine, db, tmp_path):
+def test_bulk_upload_killed_midway_resumes_to_exactly_200_cases(server_process, engine, db, tmp_path):
     folder = tmp_path / "DCIM"
     folder.mkdir()
     expected: dict[str, str] = {}
@@ -54,7 +54,7 @@ def test_bulk_upload_killed_midway_resumes_to_exactly_200_cases(live_server, eng
                                                     exif=testimages.make_exif(lon=lon, lat=lat)))
         expected[name] = grid
     home = tmp_path / "field-home"
-    env = {**os.environ, "GRIDWATCH_FIELD_HOME": str(home), "GRIDWATCH_FIELD_SERVER": live_server.url}
+    env = {**os.environ, "GRIDWATCH_FIELD_HOME": str(home), "GRIDWATCH_FIELD_SERVER": server_process}
     login = subprocess.run([*_cli(), "login", "-u", "inspector", "-p", PASSWORD], env=env, capture_output=True,
                            text=True, timeout=60)
     assert login.returncode == 0, login.stderr
