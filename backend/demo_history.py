@@ -78,7 +78,7 @@ class SpecMaker:
         self.class_name = names
         self.by_key = {(c.kind, c.code(world.edition)): c for c in self.classes}
         self._comp_choice: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.lost = {int(i): True for i, state in zip(world.comp_ids, world.comp_state, strict=True) if state == "lost"}
+        self.lost = {int(i) for i, state in zip(world.comp_ids, world.comp_state, strict=True) if state == "lost"}
         self.priorities, self.priority_p = list(PRIORITY_WEIGHTS), list(PRIORITY_WEIGHTS.values())
         start = (now - timedelta(days=365)).astimezone(self.tz).date()
         self.days = [start + timedelta(days=d) for d in range(366)]
@@ -185,7 +185,7 @@ class SpecMaker:
                 ids, _ = w.comp_index.nearest_many(lons[rows], lats[rows], max_distance_m=20.0, catalog_class=code)
                 for k, comp in zip(rows, ids, strict=True):
                     placed[k].component_id = None if comp is None else int(comp)
-                    if comp is not None and self.lost.get(int(comp)) and self.rng.random() < 0.5:
+                    if comp is not None and int(comp) in self.lost and self.rng.random() < 0.5:
                         placed[k].priority = "urgent"  # a missing cover is a hole in the road
         return placed
 
