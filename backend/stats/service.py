@@ -39,6 +39,15 @@ def scoped(user: User, f: StatsFilter) -> StatsFilter:
     raise Forbidden(f"Your role ({user.role}) may not read statistics.", f"您的角色（{user.role}）无权查看统计。")
 
 
+def visible_posts(user: User) -> tuple[str, ...]:
+    """The scorecards a user may see: all for the centre, the department and region ones for a
+    department (its own cases only, through :func:`scoped`)."""
+    from backend.stats.evaluation import POSTS
+
+    return tuple(POSTS) if user.role in CENTRE_STATS_ROLES else ("departments", "regions")
+
+
 def ensure_post_visible(user: User, post: str) -> None:
-    if user.role not in CENTRE_STATS_ROLES and post != "departments":
-        raise Forbidden("A department sees its own department scorecard only.", "专业部门只能查看本部门的综合评价。")
+    if post not in visible_posts(user):
+        raise Forbidden("A department sees the department and region scorecards of its own cases only.",
+                        "专业部门只能查看本部门案件的部门与区域评价。")

@@ -30,12 +30,13 @@ class Table:
 
 
 def build_dashboard(*, db_session: Session, f: StatsFilter, settings: EvaluationSettings, calendar: WorkCalendar,
-                    now: datetime, region_level: str = "grid") -> dict[str, Any]:
-    """KPIs, trend, every scorecard and the grid statistics for one set of filters."""
+                    now: datetime, region_level: str = "grid", posts: tuple[str, ...] = tuple(POSTS)
+                    ) -> dict[str, Any]:
+    """KPIs, trend, the scorecards of ``posts`` and the grid statistics for one set of filters."""
     scorecards = {
         post: scorecards_json(post, evaluate(post, db_session=db_session, f=f, settings=settings, calendar=calendar,
                                              now=now, level=region_level), f, settings, region_level)
-        for post in POSTS
+        for post in POSTS if post in posts or post == "departments"
     }
     return {"kpis": compute_kpis(db_session=db_session, f=f, now=now),
             "trend": compute_trend(db_session=db_session, f=f, now=now),

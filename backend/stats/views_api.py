@@ -16,7 +16,7 @@ from backend.stats import drilldown, evaluation, gridstats, kpis, trend
 from backend.stats.charts import closure_trend_chart, pareto_chart, ranking_chart, source_mix_chart
 from backend.stats.deps import Calendar, EvalSettings, Filter, StatsUser
 from backend.stats.render import render_dashboard
-from backend.stats.service import ensure_post_visible
+from backend.stats.service import ensure_post_visible, visible_posts
 from backend.stats.settings import NOTES, EvaluationSettings, save_settings
 from backend.stats.tables import build_dashboard
 
@@ -83,10 +83,11 @@ def get_scorecard_cases(post: str, user: StatsUser, db: DbSession, f: Filter, se
 
 
 @router.get("/dashboard.html", response_class=HTMLResponse)
-def dashboard_fragment(_: StatsUser, db: DbSession, f: Filter, settings: EvalSettings, calendar: Calendar,
+def dashboard_fragment(user: StatsUser, db: DbSession, f: Filter, settings: EvalSettings, calendar: Calendar,
                        level: Annotated[str, Query(pattern="^(grid|community|street)$")] = "grid") -> str:
     """The dashboard body (tiles, SVG charts, tables, scorecards, map) as an HTML fragment."""
-    data = build_dashboard(db_session=db, f=f, settings=settings, calendar=calendar, now=_now(), region_level=level)
+    data = build_dashboard(db_session=db, f=f, settings=settings, calendar=calendar, now=_now(), region_level=level,
+                           posts=visible_posts(user))
     return render_dashboard(data)
 
 

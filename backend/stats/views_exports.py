@@ -17,6 +17,7 @@ from backend.stats.deps import Calendar, EvalSettings, Filter, StatsUser
 from backend.stats.filters import StatsFilter
 from backend.stats.measures import MEASURES
 from backend.stats.report import report_pdf
+from backend.stats.service import visible_posts
 from backend.stats.tables import build_dashboard, dashboard_tables, grid_table
 
 router = APIRouter(prefix="/api/stats/export", tags=["statistics"], route_class=BearerAuthRoute)
@@ -81,20 +82,22 @@ def export_grids(fmt: str, _: StatsUser, db: DbSession, f: Filter) -> Response:
 
 
 @router.get("/tables.xlsx")
-def export_all_tables(_: StatsUser, db: DbSession, f: Filter, settings: EvalSettings, calendar: Calendar,
+def export_all_tables(user: StatsUser, db: DbSession, f: Filter, settings: EvalSettings, calendar: Calendar,
                       level: Level = "grid") -> Response:
     """Every table of the dashboard, one sheet each, in one workbook."""
     data = build_dashboard(db_session=db, f=f, settings=settings, calendar=calendar, now=datetime.now(UTC),
-                           region_level=level)
+                           region_level=level,
+                           posts=visible_posts(user))
     return _download(exports.tables_xlsx(dashboard_tables(data), _info(f)), _stem(f, "tables"), "xlsx")
 
 
 @router.get("/table/{name}.{fmt}")
-def export_table(name: str, fmt: str, _: StatsUser, db: DbSession, f: Filter, settings: EvalSettings,
+def export_table(name: str, fmt: str, user: StatsUser, db: DbSession, f: Filter, settings: EvalSettings,
                  calendar: Calendar, level: Level = "grid") -> Response:
     """One dashboard table (kpis, by_source, top_problems, trend, scorecard_<post>, grids) as csv or xlsx."""
     data = build_dashboard(db_session=db, f=f, settings=settings, calendar=calendar, now=datetime.now(UTC),
-                           region_level=level)
+                           region_level=level,
+                           posts=visible_posts(user))
     tables = {t.name: t for t in dashboard_tables(data)}
     if name not in tables:
         raise NotFound(f"No table {name!r}; known: {', '.join(tables)}.", f"没有表格 {name!r}。")
@@ -106,8 +109,8 @@ def export_table(name: str, fmt: str, _: StatsUser, db: DbSession, f: Filter, se
 
 
 @router.get("/report.pdf")
-def export_report(_: StatsUser, db: DbSession, f: Filter, settings: EvalSettings, calendar: Calendar,
+def export_report(user: StatsUser, db: DbSession, f: Filter, settings: EvalSettings, calendar: Calendar,
                   app_settings: AppSettings, level: Level = "grid") -> Response:
     """The monthly report (KPIs, charts, scorecards, hot-spot and grid maps) printed by headless Chromium."""
     return _download(report_pdf(db_session=db, f=f, settings=settings, calendar=calendar, app_settings=app_settings,
-                                level=level), _stem(f, "report"), "pdf")
+                                level=level, posts=visible_posts(user)), _stem(f, "report"), "pdf")

@@ -115,6 +115,9 @@ def test_department_filter_and_department_users_see_their_own(env):
     r = env.get("/api/stats/kpis", "department", department=d.other_department_id)
     assert r.status_code == 403 and r.json()["error"]["message_zh"]
     assert env.get("/api/stats/kpis", "inspector").status_code == 403
+    page = env.get("/api/stats/dashboard.html", "department", month="2026-06")
+    assert page.status_code == 200 and "专业部门综合评价" in page.text and "区域综合评价" in page.text
+    assert "监督员综合评价" not in page.text and "受理员综合评价" not in page.text  # staff scorecards are the centre's
     assert env.client.get("/api/stats/kpis").status_code == 401
 
 
