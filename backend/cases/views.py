@@ -76,7 +76,7 @@ async def _read_report(request: Request, settings) -> tuple[ReportCreate, list[b
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
         raise Unprocessable(f"The report is not valid: {problems}", f"上报内容有误：{problems}",
-                            exc.errors(include_url=False, include_context=False)) from None
+                            exc.errors(include_url=False, include_context=False, include_input=False)) from None
     return report, blobs
 
 

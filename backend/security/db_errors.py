@@ -80,6 +80,18 @@ def storage_full_response() -> JSONResponse:
     )
 
 
+def invalid_value_response() -> JSONResponse:
+    return JSONResponse(
+        error_body(
+            "invalid_value",
+            "A value in the request is out of range or contains characters that cannot be stored "
+            "(e.g. a number over 64 bits or a NUL character).",
+            "请求中有超出范围或无法保存的值（例如超过 64 位的数字或空字符）。",
+        ),
+        status_code=422,
+    )
+
+
 def install_database_error_handlers(app: FastAPI, *, retry_after: int) -> None:
     async def _database(request: Request, exc: Exception) -> JSONResponse:
         if is_database_full(exc):
@@ -98,6 +110,15 @@ def install_database_error_handlers(app: FastAPI, *, retry_after: int) -> None:
         log.error("no space left during %s %s", request.method, request.url.path)
         return storage_full_response()
 
+    async def _invalid_value(request: Request, exc: Exception) -> JSONResponse:
+        # A value the database cannot hold or compare: an id beyond 64 bits, a NUL character in
+        # text (PostgreSQL), a string longer than its column. The client's input, not our bug.
+        log.info("value refused by the database during %s %s: %s", request.method, request.url.path,
+                 type(getattr(exc, "orig", None) or exc).__name__)
+        return invalid_value_response()
+
     for error_type in (sa_exc.DBAPIError, sa_exc.TimeoutError):
         app.add_exception_handler(error_type, _database)
+    for error_type in (sa_exc.DataError, OverflowError):
+        app.add_exception_handler(error_type, _invalid_value)
     app.add_exception_handler(OSError, _disk)
