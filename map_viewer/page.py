@@ -59,7 +59,12 @@ def _json_for_script(value: Any) -> str:
 
 
 class GridWatchPage(JSCSSMixin, MacroElement):
-    """Our page script and its configuration, attached to a folium map."""
+    """Our page script and its configuration, attached to a folium map.
+
+    The configuration (with the embedded payloads of an export, up to ~1.5 MB) travels as a JSON
+    block parsed with ``JSON.parse``, which V8 reads several times faster than the same data
+    written as a JavaScript object literal.
+    """
 
     _template = Template(
         """
@@ -67,8 +72,12 @@ class GridWatchPage(JSCSSMixin, MacroElement):
             <style>{{ this.css }}</style>
             <script>{{ this.js }}</script>
         {% endmacro %}
+        {% macro html(this, kwargs) %}
+            <script type="application/json" id="{{ this.get_name() }}_config">{{ this.config_json }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = GridWatchMaps.init({{ this._parent.get_name() }}, {{ this.config_json }});
+            var {{ this.get_name() }} = GridWatchMaps.init({{ this._parent.get_name() }},
+                JSON.parse(document.getElementById("{{ this.get_name() }}_config").textContent));
         {% endmacro %}
         """
     )

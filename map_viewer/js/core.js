@@ -114,9 +114,8 @@
     // add, which a city of 10^4 cells would feel; nothing here is clicked.
     var outlines = [];
     this.gridShapes.forEach(function (polys) { outlines.push.apply(outlines, polys); });
-    var grids = L.featureGroup([
-      L.polygon(outlines, L.extend({ renderer: self.baseRenderer, interactive: false }, st.grid)),
-    ]);
+    this.gridOutline = L.polygon(outlines, L.extend({ renderer: self.baseRenderer, interactive: false }, st.grid));
+    var grids = L.featureGroup([this.gridOutline]);
     this.gridCodes = base.grids.codes;
     this.gridBoxes = GW.boxes(this.gridShapes);
     this.overlay("grids", "单元网格", "Unit grids", grids, true);
@@ -135,6 +134,20 @@
       this.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10] });
     }
     this.fitted = true;
+    this.strokesForZoom();
+  };
+
+  /* Cell outlines only where cells are big enough to see (~100 m cells are 6 px wide at zoom
+   * 14): a city of 10^4 outlines at city scale is grey noise, and the slowest thing to paint. */
+  GW.OUTLINE_MIN_ZOOM = 14;
+  App.prototype.strokesForZoom = function () {
+    var on = this.map.getZoom() >= GW.OUTLINE_MIN_ZOOM;
+    if (this.gridOutline) this.gridOutline.setStyle({ stroke: on });
+    if (this.themeGroup) this.themeGroup.setStyle({ stroke: on });
+    if (!this.zoomListener) {
+      this.zoomListener = this.strokesForZoom.bind(this);
+      this.map.on("zoomend", this.zoomListener);
+    }
   };
 
   App.prototype.updateLegend = function () {

@@ -86,6 +86,7 @@
       L.polygon(byClass[cls], {
         renderer: this.renderer, interactive: false, weight: 0.6, color: "#666", opacity: 0.5,
         fillColor: t.palette[cls], fillOpacity: this.themeOpacity,
+        stroke: this.map.getZoom() >= GW.OUTLINE_MIN_ZOOM,
       }).addTo(this.themeGroup);
     }
     this.updateLegend();
