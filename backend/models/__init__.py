@@ -16,11 +16,11 @@ from backend.models.intake import (
     OutboxAttempt,
 )
 from backend.models.org import ApiToken, Department, RoutingRule, User, UserGrid
-from backend.models.stats import CASE_FILED_INDEX, CASE_INTAKE_INDEX
+from backend.models.stats import CASE_FILED_INDEX, CASE_INTAKE_INDEX, CASE_UPDATED_INDEX, StatsDaily
 
 __all__ = [
-    "CASE_FILED_INDEX", "CASE_INTAKE_INDEX", "ApiClient", "ApiToken", "Base", "Case", "CaseEvent", "CaseReporter", "CatalogClass", "Community",
+    "CASE_FILED_INDEX", "CASE_INTAKE_INDEX", "CASE_UPDATED_INDEX", "ApiClient", "ApiToken", "Base", "Case", "CaseEvent", "CaseReporter", "CatalogClass", "Community",
     "Component", "County", "Department", "EmergencyRule", "EmergencyTransfer", "KnowledgeArticle",
-    "KnowledgeTerm", "KnowledgeUse", "ObservationPoint", "OutboxAttempt", "OutboxMessage", "Photo", "RoutingRule", "Setting", "Street",
+    "KnowledgeTerm", "KnowledgeUse", "ObservationPoint", "OutboxAttempt", "OutboxMessage", "Photo", "RoutingRule", "Setting", "StatsDaily", "Street",
     "StreetLine", "Task", "UTCDateTime", "UnitGrid", "User", "UserGrid", "utcnow",
 ]

@@ -1,10 +1,13 @@
-"""The dashboard's KPIs: five index range scans whatever the number of cases.
+"""The dashboard's KPIs.
+
+Unfiltered requests read the daily rollup (backend.stats.rollup). Filtered ones run live, in
+five index range scans whatever the number of cases:
 
 1. the window's intake cohort grouped by source channel and catalog class: every intake figure,
    the sources table and the top problems (Pareto) from one scan;
 2. and 3. the intake of the previous period (环比) and of the same period last year (同比), per source;
 4. the filed cohort (closure, handling, rework, voids);
-5. overdue now (served by the (status, due_at) index).
+5. overdue now (served by the (status, due_at) index; live on both paths).
 
 Every number carries its definition and a drill-down link to the cases behind it
 (``/api/stats/cases?figure=<key>&<the same filters>``).
@@ -19,7 +22,7 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 
 from backend.models import Case
-from backend.stats import engine
+from backend.stats import engine, rollup
 from backend.stats.filters import StatsFilter
 from backend.stats.labels import KIND_LABELS, SOURCE_LABELS, class_names
 from backend.stats.measures import FILED_KEYS, INTAKE_KEYS, MEASURES, RATES, Cohort, change, ratio
@@ -64,38 +67,55 @@ def _change(key: str, zh: str, en: str, current: int, previous: int, f: StatsFil
             "drilldown_previous": drilldown_url(f, "received", period)}
 
 
-def compute_kpis(*, db_session: Session, f: StatsFilter, now: datetime) -> dict[str, Any]:
-    """Every dashboard figure for ``f``: five index range scans whatever the number of cases."""
+def _live_counts(db_session: Session, f: StatsFilter, now: datetime) -> dict[str, Any]:
     # One scan of the window's intake, grouped finely enough to give the totals, the sources
     # and the catalog classes (top problems) at once.
     fine = engine.count_measures(db_session, f, Cohort.INTAKE, INTAKE_KEYS, now,
                                  group_by=[Case.source, Case.kind, Case.minor_code])
+    by_source: dict[str, int] = {}
+    by_class: dict[tuple[str, str], int] = {}
+    for g in fine:
+        by_source[g.key[0]] = by_source.get(g.key[0], 0) + g.counts["received"]
+        by_class[g.key[1:]] = by_class.get(g.key[1:], 0) + g.counts["received"]
     compare = {name: {g.key[0]: g.counts["received"] for g in engine.count_measures(
         db_session, f, Cohort.INTAKE, ["received"], now, group_by=[Case.source], window=window)}
         for name, window in (("previous", f.window.previous()), ("last_year", f.window.last_year()))}
-    filed = engine.totals(engine.count_measures(db_session, f, Cohort.FILED, FILED_KEYS, now), FILED_KEYS)
+    return {"intake": engine.totals(fine, INTAKE_KEYS),
+            "filed": engine.totals(engine.count_measures(db_session, f, Cohort.FILED, FILED_KEYS, now), FILED_KEYS),
+            "by_source": by_source, "by_class": by_class, **compare}
+
+
+def compute_kpis(*, db_session: Session, f: StatsFilter, now: datetime, use_rollup: bool = True) -> dict[str, Any]:
+    """Every dashboard figure for ``f``.
+
+    Unfiltered, from the daily rollup (refreshed first, see :mod:`backend.stats.rollup`): a
+    year reads a few thousand small rows. With filters, live: five index range scans.
+    "Overdue now" is always live.
+    """
+    if use_rollup and rollup.applicable(f):
+        rollup.refresh(db_session, f.window.timezone)
+        base = rollup.read(db_session, f)
+        source = "rollup"
+    else:
+        base = _live_counts(db_session, f, now)
+        source = "live"
     overdue = engine.totals(engine.count_measures(db_session, f, Cohort.SNAPSHOT, ["overdue_now"], now),
                             ["overdue_now"])
-    counts = {**engine.totals(fine, INTAKE_KEYS), **filed, **overdue}
+    counts = {**base["intake"], **base["filed"], **overdue}
     figures = {k: figure(k, counts[k], f) for k in MEASURES}
     rates = {k: rate_figure(k, counts, f) for k in RATES}
-    previous, last_year = sum(compare["previous"].values()), sum(compare["last_year"].values())
+    previous, last_year = sum(base["previous"].values()), sum(base["last_year"].values())
     changes = {
         "received_mom": _change("received_mom", "受理数环比", "Received, month on month", counts["received"],
                                 previous, f, "previous"),
         "received_yoy": _change("received_yoy", "受理数同比", "Received, year on year", counts["received"],
                                 last_year, f, "last_year"),
     }
-    by_source: dict[str, int] = {}
-    by_class: dict[tuple[str, str], int] = {}
-    for g in fine:
-        by_source[g.key[0]] = by_source.get(g.key[0], 0) + g.counts["received"]
-        by_class[g.key[1:]] = by_class.get(g.key[1:], 0) + g.counts["received"]
-    problems = _problem_rows(db_session, f, by_class)
+    problems = _problem_rows(db_session, f, base["by_class"])
     return {
-        "window": f.window.as_dict(), "filters": f.as_dict(), "generated_at": now.isoformat(),
+        "window": f.window.as_dict(), "filters": f.as_dict(), "generated_at": now.isoformat(), "computed_from": source,
         "figures": figures, "rates": rates, "changes": changes,
-        "by_source": _source_rows(by_source, compare["previous"], compare["last_year"], counts["received"], f),
+        "by_source": _source_rows(base["by_source"], base["previous"], base["last_year"], counts["received"], f),
         "top_problems": {kind: [p for p in problems if p["kind"] == kind][:TOP_N] for kind in ("event", "component")},
         "pareto": problems,
     }
