@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
 # WebKit cannot be installed here (no browser downloads): Chromium with a phone's viewport and UA.
 PHONE = {
     "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
+    "device_scale_factor": 1,
     "is_mobile": True,
     "has_touch": True,
     "locale": "zh-CN",

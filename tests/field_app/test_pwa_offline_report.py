@@ -25,7 +25,7 @@ from tests.field_app.browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.db]
 
 
-def write_photos(folder: Path, count: int, size: tuple[int, int] = (3000, 2250)) -> list[str]:
+def write_photos(folder: Path, count: int, size: tuple[int, int] = (2400, 1800)) -> list[str]:
     """Camera-sized JPEGs (bigger than 1920 px) the app must shrink before queueing."""
     paths = []
     for i in range(count):

@@ -63,7 +63,8 @@ function card(item) {
     el("h3", {}, el("span", { class: `status ${status}` }, t(`status_${status}`)), " ", title(item)),
     el("p", { class: "meta" }, formatTime(item.created_at), " · ", t("n_photos", { n: item.thumbs.length }),
       item.attempts ? ` · ${t("attempts", { n: item.attempts })}` : ""),
-    el("div", { class: "thumbs" }, item.thumbs.map((src, i) => el("div", { class: "thumb" }, el("img", { src, alt: `photo ${i + 1}` })))),
+    item.thumbs.length ? el("div", { class: "thumbs" }, item.thumbs.map((src, i) => el("div", { class: "thumb" },
+      el("img", { src, alt: `photo ${i + 1}` })))) : null,
     details(item) ? el("p", { class: "result" }, details(item)) : null,
     error ? el("p", { class: item.status === "failed" ? "error" : "meta" }, error) : null,
     el("div", { class: "row" }, buttons));
