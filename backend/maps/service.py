@@ -21,6 +21,7 @@ from backend.cases import workflow as wf
 from backend.errors import Unprocessable
 from backend.maps import aggregate as agg
 from backend.maps.base_data import MapBase
+from backend.maps.deadlines import WorkingClock
 from backend.maps.filters import MapFilter, filter_summary
 from backend.models import CatalogClass, Community, Department, Street, User
 from backend.worktime import DeadlineState, WorkCalendar, deadline_state
@@ -60,14 +61,18 @@ class MapContext:
 
 
 def status_class(status: str, dispatched_at: datetime | None, due_at: datetime | None, now: datetime,
-                 calendar: WorkCalendar) -> str:
-    """The dispatcher's five classes: new, progress, warning, overdue, closed."""
+                 calendar: WorkCalendar, clock: WorkingClock | None = None) -> str:
+    """The dispatcher's five classes: new, progress, warning, overdue, closed.
+
+    ``clock`` (covering the instants involved) answers much faster for many cases.
+    """
     if not wf.is_open(status):
         return "closed"
     if status in NEW_STATUSES:
         return "new"
     if due_at is not None and dispatched_at is not None:
-        state = deadline_state(dispatched_at, due_at, now, calendar)
+        state = clock.state(dispatched_at, due_at, now) if clock else deadline_state(dispatched_at, due_at, now,
+                                                                                       calendar)
         if state is DeadlineState.OVERDUE:
             return "overdue"
         if state is DeadlineState.WARNING:
@@ -114,12 +119,13 @@ def cases_map(ctx: MapContext, f: MapFilter, params: MapParams) -> dict[str, Any
     labels = catalog_labels(ctx.db)
     cols: dict[str, list[Any]] = {k: [] for k in ("id", "lon", "lat", "cls", "ref", "label_zh", "label_en",
                                                   "status_zh", "due")}
+    clock = WorkingClock.covering(ctx.calendar, [ctx.now, *(r.dispatched_at for r in rows), *(r.due_at for r in rows)])
     for r in rows:
         zh, en = labels.get((r.edition, r.kind, r.minor_code), (r.minor_code, r.minor_code))
         cols["id"].append(r.id)
         cols["lon"].append(r[1])
         cols["lat"].append(r[2])
-        cols["cls"].append(status_class(r.status, r.dispatched_at, r.due_at, ctx.now, ctx.calendar))
+        cols["cls"].append(status_class(r.status, r.dispatched_at, r.due_at, ctx.now, ctx.calendar, clock))
         cols["ref"].append(r.ref)
         cols["label_zh"].append(zh)
         cols["label_en"].append(en)
@@ -167,10 +173,12 @@ def closure_map(ctx: MapContext, f: MapFilter, params: MapParams) -> dict[str, A
     m = agg.grid_metrics(ctx.db, ctx.user, f, ctx.base.codes, ctx.now)
     warning = np.zeros(len(m.codes), dtype=bool)
     index = ctx.base.index_of()
-    for code, dispatched_at, due_at in agg.open_deadlines(ctx.db, ctx.user, f, ctx.now):
+    open_cases = agg.open_deadlines(ctx.db, ctx.user, f, ctx.now)
+    clock = WorkingClock.covering(ctx.calendar, [ctx.now, *(r[1] for r in open_cases), *(r[2] for r in open_cases)])
+    for code, dispatched_at, due_at in open_cases:
         i = index.get(code)
         if i is not None and not warning[i] and \
-                deadline_state(dispatched_at, due_at, ctx.now, ctx.calendar) is DeadlineState.WARNING:
+                clock.state(dispatched_at, due_at, ctx.now) is DeadlineState.WARNING:
             warning[i] = True
     status: list[str | None] = []
     for i in range(len(m.codes)):

@@ -95,3 +95,26 @@ def test_status_classes_of_the_dispatcher_map() -> None:
     assert status_class("filed", None, None, at(1), calendar) == "new"
     assert status_class("closed", dispatched, due, at(40), calendar) == "closed"
     assert status_class("answered", None, None, at(1), calendar) == "closed"
+
+
+def test_the_working_clock_agrees_with_deadline_state() -> None:
+    """The maps' one-pass clock gives exactly the states of backend.worktime, across weekends,
+    the 2026 National Day holiday and its make-up working days."""
+    import random
+
+    from backend.maps.deadlines import WorkingClock
+    from backend.worktime import deadline_state
+
+    calendar = default_work_calendar("Asia/Shanghai")
+    rng = random.Random(3)
+    origin = datetime(2026, 9, 20, tzinfo=UTC)
+    triples = []
+    for _ in range(2000):
+        start = origin + timedelta(minutes=rng.randrange(0, 60 * 24 * 40))
+        due = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 12))
+        now = start + timedelta(minutes=rng.randrange(-60, 60 * 24 * 14))
+        triples.append((start, due, now))
+    clock = WorkingClock.covering(calendar, [t for triple in triples for t in triple])
+    states = [clock.state(*t) for t in triples]
+    assert states == [deadline_state(*t, calendar) for t in triples]
+    assert {s.value for s in states} == {"normal", "warning", "overdue"}
