@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from backend.cases import workflow as wf
 from backend.cases.deadlines import state_of
 from backend.cases.schemas import CaseDetail, CaseSummary, EventRead, PhotoRead, TaskRead
-from backend.cases.visibility import contact_for, ensure_visible, redact_phone_numbers, visible_clause
+from backend.cases.visibility import (
+    contact_for,
+    description_for,
+    ensure_visible,
+    redact_phone_numbers,
+    visible_clause,
+)
 from backend.errors import NotFound, Unprocessable
 from backend.models import Case, CaseEvent, CatalogClass, Component, Photo, Task, User
 from backend.spatial import BBox, bbox_filter
@@ -137,7 +143,7 @@ def assemble_detail(case: Case, user: User, *, labels: dict, pos: dict, events: 
                     photos: list[Photo], component_code: str | None, calendar: WorkCalendar) -> CaseDetail:
     summary = summarize(case, labels, pos, calendar, datetime.now(UTC))
     return CaseDetail(
-        **summary.model_dump(), description=case.description, reporter_name=case.reporter_name,
+        **summary.model_dump(), description=description_for(user, case), reporter_name=case.reporter_name,
         reporter_contact=contact_for(user, case), component_id=case.component_id,
         component_code=component_code, observation_point_id=case.observation_point_id,
         merged_into_id=case.merged_into_id,

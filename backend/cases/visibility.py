@@ -45,6 +45,14 @@ def mask_contact(contact: str) -> str:
     return contact[0] + "*" * (len(contact) - 1)
 
 
+def description_for(user: User, case: Case) -> str:
+    """Callers type their numbers into the text too ("请回电 138…"): masked like the contact."""
+    from backend.security.log_redaction import redact
+
+    full = user.role in CONTACT_ROLES and case.owner_user_id in (None, user.id)  # as contact_for
+    return case.description if full else redact(case.description)
+
+
 def contact_for(user: User, case: Case) -> str:
     """The caller's contact for the operator on the case (its owner, or anyone while unowned)."""
     if user.role in CONTACT_ROLES and case.owner_user_id in (None, user.id):

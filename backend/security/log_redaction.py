@@ -22,6 +22,8 @@ _MARK = "_gridwatch_redacted"
 def redact(text: str) -> str:
     def mask_phone(match: re.Match[str]) -> str:
         digits = re.sub(r"\D", "", match.group(0))
+        if len(digits) == 13 and digits.startswith("86"):
+            digits = digits[2:]  # +86 country code
         return digits[:3] + "****" + digits[-4:]
 
     text = _PHONE.sub(mask_phone, text)
