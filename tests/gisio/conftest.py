@@ -3,11 +3,13 @@ database, and a second empty database on the same backend (for round trips)."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from typer.testing import CliRunner
 from backend.cli import app
 from backend.config import Settings, get_settings
 from backend.demo import DemoInfo, prepare_demo
+from backend.demo_accounts import Account
 from gis_data.demo_district import DemoDistrict, helsinki_district, synthetic_district
 from tests.conftest import _empty_postgis, create_postgis_database
 
@@ -42,20 +45,46 @@ class DemoDb:
     now: datetime  # end of its history
 
 
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Path:
+    """A folder every xdist worker of this run sees (the run's base temp), or this session's."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"gisio-demo-{backend}"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session", params=["spatialite", "postgis"])
-def demo(request, tmp_path_factory) -> DemoDb:
-    """A demo database (1,500 cases) built once per backend and test session."""
-    tmp = tmp_path_factory.mktemp("demo")
-    if request.param == "spatialite":
-        url = f"sqlite:///{tmp / 'demo.sqlite'}"
-    else:
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> DemoDb:
+    """A demo database (1,500 cases) per backend, built once per test run: the first worker to
+    get here builds it under a file lock, the others reuse it (xdist's loadgroup cannot keep
+    these tests on one worker with pytest 9)."""
+    folder = _shared_folder(tmp_path_factory, request.param)
+    if request.param == "postgis":
         admin = request.getfixturevalue("postgis_admin_url")
-        url = create_postgis_database(admin, f"gw_demo_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
-    settings = Settings(database_url=url, demo_mode=True, photo_dir=tmp / "photos")
-    now = datetime.now(UTC).replace(microsecond=0)
-    start = time.perf_counter()
-    info = prepare_demo(settings, cases=1_500, now=now)
-    return DemoDb(settings, info, time.perf_counter() - start, 1_500, now)
+    with (folder / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = folder / "demo.json"
+        if built.exists():
+            meta = json.loads(built.read_text(encoding="utf-8"))
+            settings = Settings(database_url=meta["url"], demo_mode=True, photo_dir=folder / "photos")
+            info = DemoInfo(lines=meta["lines"], accounts=[Account(**a) for a in meta["accounts"]],
+                            pages=tuple(tuple(p) for p in meta["pages"]), reused=False)
+            return DemoDb(settings, info, meta["seconds"], meta["cases"], datetime.fromisoformat(meta["now"]))
+        if request.param == "spatialite":
+            url = f"sqlite:///{folder / 'demo.sqlite'}"
+        else:
+            url = create_postgis_database(admin, "gw_demo")  # one run at a time per test cluster
+        settings = Settings(database_url=url, demo_mode=True, photo_dir=folder / "photos")
+        now = datetime.now(UTC).replace(microsecond=0)
+        start = time.perf_counter()
+        info = prepare_demo(settings, cases=1_500, now=now)
+        seconds = time.perf_counter() - start
+        built.write_text(json.dumps({
+            "url": url, "lines": info.lines, "accounts": [asdict(a) for a in info.accounts],
+            "pages": info.pages, "seconds": seconds, "cases": 1_500, "now": now.isoformat(),
+        }), encoding="utf-8")
+        return DemoDb(settings, info, seconds, 1_500, now)
 
 
 @pytest.fixture(scope="session")

@@ -15,14 +15,24 @@ from backend.main import create_app
 from backend.models import Case, User
 from backend.spatial import to_shapely
 
-# One worker builds the demo databases once for every test here (make test runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gisio-demo")
+
+@pytest.fixture(scope="session")
+def _clients():
+    """Started apps by database: built once even when the test order alternates backends."""
+    started: dict[str, TestClient] = {}
+    yield started
+    for c in started.values():
+        c.__exit__(None, None, None)
 
 
-@pytest.fixture(scope="module")
-def client(demo):
-    with TestClient(create_app(demo.settings)) as c:
-        yield c
+@pytest.fixture
+def client(demo, _clients) -> TestClient:
+    url = demo.settings.database_url
+    if url not in _clients:
+        c = TestClient(create_app(demo.settings))
+        c.__enter__()  # runs the app's start-up (lifespan) once
+        _clients[url] = c
+    return _clients[url]
 
 
 def _login(client: TestClient, username: str, password: str) -> dict[str, str]:

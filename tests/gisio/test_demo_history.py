@@ -1,8 +1,8 @@
 """The demo's year of history, checked against the workflow table itself, on both databases.
 
-One demo database per backend (session scope: building it is the expensive part); every
-test reads it. The checks replay each case's events through ``backend.cases.workflow`` rather than
-trusting the generator.
+One demo database per backend and test run (the `demo` fixture; building it is the expensive
+part); every test reads it. The checks replay each case's events through
+``backend.cases.workflow`` rather than trusting the generator.
 """
 
 from __future__ import annotations
@@ -27,19 +27,20 @@ from backend.models import Case, CaseEvent, CatalogClass, Photo, Task, UnitGrid,
 from backend.models.case import SOURCE_CHANNELS
 from backend.worktime import DeadlineState
 
-# One worker builds the demo databases once for every test here (make test runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gisio-demo")
 ACTIONS = {a.value for a in wf.Action}
 
 
 @pytest.fixture(scope="module")
 def data(demo):
+    """The generated history: cases as built (other tests carry some on through the API, at
+    real time, after the history's end) and their events up to the end of the history."""
     settings = demo.settings
     engine = make_engine(settings.database_url)
     session = make_sessionmaker(engine)()
-    cases = list(session.scalars(select(Case).order_by(Case.id)))
+    cases = [c for c in session.scalars(select(Case).order_by(Case.id)) if c.updated_at <= demo.now]
     events: dict[int, list[CaseEvent]] = defaultdict(list)
-    for event in session.scalars(select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.id)):
+    for event in session.scalars(select(CaseEvent).where(CaseEvent.at <= demo.now)
+                                 .order_by(CaseEvent.case_id, CaseEvent.id)):
         events[event.case_id].append(event)
     roles = dict(session.execute(select(User.id, User.role)).all())
     yield session, cases, events, roles
