@@ -119,6 +119,8 @@ def open_map(browser: Any, site: Site) -> Iterator[Callable[..., tuple[Any, Page
         context.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname in ("127.0.0.1", None)
                       and urlsplit(r.request.url).scheme in ("http", "data", "blob") else r.abort())
         page = context.new_page()
+        # Generous: the suite shares two cores with others; these tests check behaviour, not speed.
+        page.set_default_timeout(60_000)
         page.on("request", lambda req: log.requests.append(req.url))
         page.on("requestfailed", lambda req: log.failed.append(f"{req.url} {req.failure}"))
         page.on("response", lambda res: res.status >= 400 and log.bad_status.append(f"{res.status} {res.url}"))
@@ -129,7 +131,11 @@ def open_map(browser: Any, site: Site) -> Iterator[Callable[..., tuple[Any, Page
         page.fill(".gw-login input[name=username]", who)
         page.fill(".gw-login input[name=password]", PASSWORD)
         page.click(".gw-login button[type=submit]")
-        page.wait_for_selector("body[data-gw-ready]", timeout=20_000)
+        try:
+            page.wait_for_selector("body[data-gw-ready]")
+        except Exception as exc:  # say why: the page's own error box and what the browser saw
+            error = page.locator(".gw-error, .gw-login-error").all_inner_texts()
+            raise AssertionError(f"{path} did not draw: {error} {log}") from exc
         page.wait_for_load_state("networkidle")
         return page, log
 
@@ -142,7 +148,7 @@ def ready_count(page: Any) -> int:
     return int(page.get_attribute("body", "data-gw-ready") or 0)
 
 
-def wait_until(page: Any, js_function: str, timeout_s: float = 20.0) -> None:
+def wait_until(page: Any, js_function: str, timeout_s: float = 60.0) -> None:
     """Poll a JS function until it returns true. (page.wait_for_function evaluates a string
     with eval, which the app's Content-Security-Policy rightly forbids.)"""
     deadline = time.monotonic() + timeout_s
