@@ -76,6 +76,8 @@ def update_rule(rule_id: int, body: RuleIn, _: Admin, db: DbSession) -> RuleRead
     rule = db.get(EmergencyRule, rule_id)
     if rule is None:
         raise NotFound(f"Rule {rule_id} does not exist.", f"规则 {rule_id} 不存在。")
+    if db.scalar(select(EmergencyRule.id).where(EmergencyRule.code == body.code, EmergencyRule.id != rule_id)):
+        raise Conflict(f"A rule {body.code!r} exists already.", f"规则 {body.code!r} 已存在。")
     _apply(rule, body)
     db.commit()
     return _read(rule)
