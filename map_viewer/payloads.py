@@ -130,13 +130,16 @@ def choropleth_payload(
 
 def hotspots_payload(
     codes: Sequence[str], counts: ArrayLike, result: GiStarResult, *, weights_kind: str,
-    summary: Mapping[str, Any] | None = None,
+    band_m: float | None = None, summary: Mapping[str, Any] | None = None,
 ) -> Payload:
-    """Gi* confidence bins per grid (and the counts they were computed from)."""
+    """Gi* confidence bins per grid (and the counts they were computed from); ``band_m`` is the
+    distance of distance-band weights, for the legend."""
     n = np.asarray(counts, dtype=np.float64)
     classified = cl.hotspot_classes(result.bins, result.fdr)
     weights_label = {"queen": ("共边共点邻接", "queen contiguity"),
                      "distance_band": ("固定距离带", "fixed distance band")}.get(weights_kind, (weights_kind,) * 2)
+    if band_m:
+        weights_label = (f"{weights_label[0]} {band_m:.0f} 米", f"{weights_label[1]} {band_m:.0f} m")
     classified.legend["note_zh"] += f"；空间权重：{weights_label[0]}"
     classified.legend["note_en"] += f"; weights: {weights_label[1]}"
     themes = [

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from backend.cases import workflow as wf
 from backend.catalog.service import get_active_edition
 from backend.maps.filters import status_options
-from backend.maps.service import BANDWIDTHS_M
+from backend.maps.service import BANDWIDTHS_M, DISTANCE_BANDS_M
 from backend.models import CatalogClass, Community, Department, Street
 from backend.models.component import COMPONENT_STATES
 from map_viewer.classify import COMPONENT_STATES as STATE_LABELS
@@ -74,7 +74,8 @@ def options_payload(db: Session, default_edition: str) -> dict[str, list[dict[st
         "states": [_option(s, STATE_LABELS[s][1], STATE_LABELS[s][2]) for s in COMPONENT_STATES],
         "bandwidths": [_option(b, f"{b} 米", f"{b} m") for b in BANDWIDTHS_M],
         "weights": [_option("queen", "共边共点邻接", "queen contiguity"),
-                    _option("distance_band", "固定距离带 150 米", "distance band 150 m")],
+                    _option("distance_band", "固定距离带", "fixed distance band")],
+        "distances": [_option(d, f"{d} 米", f"{d} m") for d in DISTANCE_BANDS_M],
     }
 
 
@@ -110,6 +111,8 @@ def page_filters(kind: str) -> list[dict[str, Any]]:
         fields.append(_select("bandwidth", "核带宽", "bandwidth", "bandwidths", required=True, default="300"))
     elif kind == "hotspots":
         fields.append(_select("weights", "空间权重", "spatial weights", "weights", required=True, default="queen"))
+        fields.append(_select("distance", "距离带（仅距离带权重）", "band (distance weights only)", "distances",
+                              required=True, default="150"))
         fields.append({"name": "fdr", "type": "checkbox", "label_zh": "FDR 校正", "label_en": "FDR correction",
                        "default": "true"})
     elif kind == "comparison":

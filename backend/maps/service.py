@@ -34,6 +34,7 @@ from map_viewer.payload_points import cases_payload, inventory_payload
 MARKER_CAP: Final = 2000
 COMPONENT_CAP: Final = 5000
 BANDWIDTHS_M: Final = (150, 300, 500, 1000)
+DISTANCE_BANDS_M: Final = (150, 300, 500)
 # Not yet dispatched: no time limit is running.
 NEW_STATUSES: Final = frozenset({"reported", "pending_verify", "verified", "filed"})
 
@@ -165,7 +166,8 @@ def hotspots_map(ctx: MapContext, f: MapFilter, params: MapParams) -> dict[str, 
     else:
         weights = ctx.base.weights
     result = gi_star(counts, weights, fdr=params.fdr)
-    return pl.hotspots_payload(ctx.base.codes, counts, result, weights_kind=weights.kind,
+    band = params.distance_m if weights.kind == "distance_band" else None
+    return pl.hotspots_payload(ctx.base.codes, counts, result, weights_kind=weights.kind, band_m=band,
                                summary=_summary(ctx, f))
 
 

@@ -51,10 +51,12 @@ def map_params(
     cap: Annotated[int, Query(ge=1, le=MARKER_CAP, description="most markers to send")] = MARKER_CAP,
     bandwidth: Annotated[float, Query(ge=50, le=5000, description="kernel radius, metres")] = 300.0,
     weights: Annotated[Literal["queen", "distance_band"], Query()] = "queen",
+    distance: Annotated[float, Query(ge=10, le=5000, description="distance band, metres")] = 150.0,
     fdr: bool = True,
     month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (comparison)")] = None,
 ) -> MapParams:
-    return MapParams(cap=cap, bandwidth_m=bandwidth, weights=weights, fdr=fdr, month=month or None)
+    return MapParams(cap=cap, bandwidth_m=bandwidth, weights=weights, distance_m=distance, fdr=fdr,
+                     month=month or None)
 
 
 Params = Annotated[MapParams, Depends(map_params)]

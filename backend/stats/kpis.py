@@ -93,7 +93,7 @@ def compute_kpis(*, db_session: Session, f: StatsFilter, now: datetime, use_roll
     "Overdue now" is always live.
     """
     if use_rollup and rollup.applicable(f):
-        rollup.refresh(db_session, f.window.timezone)
+        rollup.refresh_now(db_session, f.window.timezone)
         base = rollup.read(db_session, f)
         source = "rollup"
     else:

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from backend.models import Case, Setting, StatsDaily
@@ -35,6 +35,7 @@ from backend.stats.measures import FILED_KEYS, INTAKE_KEYS, Cohort
 STATE_KEY = "stats_rollup_state"
 SAFETY_MARGIN = timedelta(minutes=5)
 CHUNK_DAYS = 31
+ADVISORY_LOCK = 0x47570008  # "GW" + issue 8: serialises rollup refreshes on PostGIS
 
 
 def applicable(f: StatsFilter) -> bool:
@@ -121,7 +122,20 @@ def rebuild(db: Session, timezone: str) -> int:
 
 
 def refresh(db: Session, timezone: str) -> int:
-    """Bring the rollup up to date; returns the number of days recounted (0 when nothing changed)."""
+    """Bring the rollup up to date; returns the number of days recounted (0 when nothing changed).
+
+    Concurrent refreshes would count the same days twice: on PostGIS a transaction-scoped
+    advisory lock makes the second wait and then find nothing left to do; on SQLite an
+    opening no-op write does the same with the database's writer lock. Either lock is held
+    until the caller's transaction ends, so a caller that goes on to read KPIs must commit
+    first; requests use :func:`refresh_now`, which does.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+    else:
+        # A write first takes SQLite's RESERVED lock now, not at the first insert: a second
+        # refresh waits here (busy timeout) and then reads the state the first one committed.
+        db.execute(update(Setting).where(Setting.key == STATE_KEY).values(key=Setting.key))
     state = _state(db)
     if state is None or state.get("timezone") != timezone:
         return rebuild(db, timezone)
@@ -138,6 +152,15 @@ def refresh(db: Session, timezone: str) -> int:
     _save_state(db, {"timezone": timezone, "max_id": max(state.get("max_id", 0), max(r[0] for r in rows)),
                      "watermark": max(newest, old).isoformat()})
     db.flush()
+    return counted
+
+
+def refresh_now(db: Session, timezone: str) -> int:
+    """:func:`refresh` in a short transaction of its own, committed at once, so concurrent
+    requests wait for each other only as long as the recount takes."""
+    with Session(bind=db.get_bind()) as own:
+        counted = refresh(own, timezone)
+        own.commit()
     return counted
 
 

@@ -99,7 +99,10 @@ def seed_cases(db: Session, district: District, now: datetime | None = None) -> 
     now = now or datetime.now(UTC)
     d = Driver(db, district)
     s = Seeded(now)
-    this_month = max(month_start(now) + timedelta(hours=1), now - timedelta(hours=3))
+    # "This month" cases are reported today (local), three hours ago or at 00:01 if the day is
+    # younger than that, so a "today" window holds them whatever time the suite runs.
+    today = now.astimezone(SHANGHAI).replace(hour=0, minute=1, second=0, microsecond=0).astimezone(UTC)
+    this_month = max(today, now - timedelta(hours=3))
     last_month = month_start(now) - timedelta(days=10)
     # The hot spot: 8 cases in grid (0,0).
     for j in range(2):

@@ -126,8 +126,8 @@ def test_hotspots_find_the_hot_grid(client, district, seeded):
     assert "Benjamini" not in gi["legend"]["note_en"]
     fdr = _theme(_get(client, district, "/api/maps/hotspots"), "gi_bin")
     assert "Benjamini" in fdr["legend"]["note_en"]
-    band = _get(client, district, "/api/maps/hotspots", weights="distance_band")
-    assert "distance band" in _theme(band, "gi_bin")["legend"]["note_en"]
+    band = _get(client, district, "/api/maps/hotspots", weights="distance_band", distance=300)
+    assert "distance band 300 m" in _theme(band, "gi_bin")["legend"]["note_en"]
 
 
 def test_density_raster_is_computed_on_the_server(client, district, seeded):

@@ -26,12 +26,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_js(page, expression: str, timeout: float = 60) -> None:
+def wait_js(page, expression: str, timeout: float = 120) -> None:
     """Poll an expression (page.wait_for_function uses eval, which the app's CSP forbids)."""
     deadline = time.monotonic() + timeout
     while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
-        time.sleep(0.05)
+        status = page.evaluate("document.querySelector('#gw-status') && document.querySelector('#gw-status').textContent")
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression} (status: {status})"
+        time.sleep(0.1)
 
 
 @pytest.fixture

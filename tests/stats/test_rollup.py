@@ -60,6 +60,9 @@ def test_incremental_refresh_follows_new_and_changed_cases(db):
     db.commit()
     zone = ZoneInfo(TZ)
     local_now = datetime.now(UTC).astimezone(zone).replace(second=0, microsecond=0)
+    # The steps below go back 30 minutes: just after local midnight that would be yesterday (or
+    # last month on the 1st), so the anchor is kept at least 31 minutes into today.
+    local_now = max(local_now, local_now.replace(hour=0, minute=31))
     this_month = Window.current_month(datetime.now(UTC), TZ)
     june = Window.month("2026-06", TZ)
 
@@ -75,7 +78,7 @@ def test_incremental_refresh_follows_new_and_changed_cases(db):
     driver.act(fresh, "shift_leader", "file", stamp(local_now - timedelta(minutes=20)))
     driver.act(fresh, "dispatcher", "dispatch", stamp(local_now - timedelta(minutes=10)))
     db.commit()
-    assert rollup.refresh(db, TZ) >= 1
+    assert rollup.refresh_now(db, TZ) >= 1
     fast, live = _both(db, this_month)
     assert fast == live and fast["figures"]["filed"] == 1 and fast["figures"]["should_handle"] == 1
 
@@ -89,7 +92,28 @@ def test_incremental_refresh_follows_new_and_changed_cases(db):
     db.commit()
     fast, live = _both(db, june)
     assert fast == live and fast["figures"]["satisfied"] == 1
-    assert rollup.refresh(db, TZ) >= 1  # within the safety margin the last days are recounted again
+    assert rollup.refresh_now(db, TZ) >= 1  # within the safety margin the last days are recounted again
     days = set(db.scalars(select(StatsDaily.day).distinct()))
     assert date(2026, 6, 10) in days and local_now.date() in days
     assert db.scalar(select(func.count()).select_from(Case)) == 2
+
+
+def test_concurrent_refreshes_do_not_collide(env):
+    """Two dashboard requests arriving together both find the rollup stale (here: its state is
+    gone, so both would rebuild everything); they must not insert the same rows twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from backend.models import Setting
+
+    state = env.db.get(Setting, rollup.STATE_KEY)
+    if state is not None:
+        env.db.delete(state)
+    env.db.commit()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        counted = list(pool.map(lambda _: rollup.refresh_now(env.db, TZ), range(3)))
+    # One rebuilt every day; the others waited, found the state it committed, and recounted at
+    # most the last days inside the safety margin.
+    full = max(counted)
+    assert full > 0 and counted.count(full) == 1 and all(c <= 31 for c in counted if c != full)
+    fast, live = _both(env.db, Window.month("2026-06", TZ))
+    assert fast == live
