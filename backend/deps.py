@@ -12,7 +12,8 @@ from backend.config import Settings
 from backend.db import session_scope
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
+    # async: no I/O, and a sync dependency would cost a worker-thread hop per request.
     return request.app.state.settings
 
 

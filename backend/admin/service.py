@@ -322,9 +322,14 @@ def default_work_calendar(default_timezone: str) -> WorkCalendar:
 def get_work_calendar(*, db_session: Session, default_timezone: str) -> WorkCalendar:
     """The stored calendar (Setting ``work_calendar``) or the default one."""
     row = db_session.get(Setting, WORK_CALENDAR_KEY)
-    if row is None:
+    return calendar_from_setting(None if row is None else row.value_json, default_timezone)
+
+
+def calendar_from_setting(value_json: str | None, default_timezone: str) -> WorkCalendar:
+    """The calendar a stored ``work_calendar`` value holds, or the default one when unset."""
+    if value_json is None:
         return default_work_calendar(default_timezone)
-    return _calendar_from_json(row.value_json)
+    return _calendar_from_json(value_json)
 
 
 @lru_cache(maxsize=16)

@@ -238,11 +238,14 @@ def user_for_token(*, db_session: Session, token: str, now: datetime | None = No
     now = now or utcnow()
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (UTC)")
-    row = token_row(db_session=db_session, token=token) if token else None
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    # One statement for token and user: every authenticated request pays for it.
+    found = db_session.execute(
+        select(User, ApiToken.revoked_at, ApiToken.expires_at).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_token(token))).first() if token else None
+    if found is None:
         raise Unauthorized(*BAD_TOKEN)
-    user = db_session.get(User, row.user_id)
-    if user is None or not user.active:
+    user, revoked_at, expires_at = found
+    if revoked_at is not None or expires_at <= now or not user.active:
         raise Unauthorized(*BAD_TOKEN)
     return user
 

@@ -134,7 +134,9 @@ def case_detail(*, db_session: Session, user: User, case_id: int, calendar: Work
 def new_case_detail(*, db_session: Session, user: User, new, calendar: WorkCalendar) -> CaseDetail:
     """The detail of a case intake just created, from what intake already holds in memory."""
     case, place = new.case, new.placement
-    return assemble_detail(case, user, labels=_labels(db_session, [case]), pos={case.id: (place.lon, place.lat)},
+    key = (case.edition, case.kind, case.minor_code)
+    labels = {key: new.category_names} if new.category_names else _labels(db_session, [case])
+    return assemble_detail(case, user, labels=labels, pos={case.id: (place.lon, place.lat)},
                            events=[new.event], actors={user.id: user.display_name}, photos=new.photos,
                            component_code=place.component_code, calendar=calendar)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from backend.admin.service import get_work_calendar
+from backend.admin.service import WORK_CALENDAR_KEY, calendar_from_setting, get_work_calendar
 from backend.auth.deps import CurrentUser
 from backend.cases import queries, service
 from backend.cases.photos import (
@@ -26,10 +27,10 @@ from backend.cases.photos import (
     served_key,
 )
 from backend.cases.schemas import ActionRequest, CaseDetail, CasePage, ReportCreate, TaskRead
-from backend.catalog.service import get_active_edition
+from backend.catalog.service import ACTIVE_EDITION_KEY
 from backend.deps import AppSettings, DbSession
 from backend.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
-from backend.models import Photo
+from backend.models import Photo, Setting
 from backend.photos.processing import PhotoError
 from backend.worktime import WorkCalendar
 
@@ -95,7 +96,7 @@ async def _store_photos(blobs: list[bytes], settings) -> list[StoredPhoto]:
 
 @router.post("/reports", status_code=201, response_model=CaseDetail, openapi_extra=REPORT_BODY_DOC)
 async def create_report(request: Request, response: Response, background: BackgroundTasks, user: CurrentUser,
-                        db: DbSession, settings: AppSettings, calendar: Calendar) -> CaseDetail:
+                        db: DbSession, settings: AppSettings) -> CaseDetail:
     """Submit a report (JSON, or multipart with photos). Retrying with the same ``client_uuid``
     returns the same case (200); the same UUID with a different body is 409."""
     report, blobs = await _read_report(request, settings)
@@ -103,7 +104,7 @@ async def create_report(request: Request, response: Response, background: Backgr
     stored = await _store_photos(blobs, settings)
     # The database work is blocking: keep it off the event loop.
     detail, created = await run_in_threadpool(
-        _save_report, db, request.app.state.spatial_cache, user, report, stored, settings, calendar)
+        _save_report, db, request.app.state.spatial_cache, user, report, stored, settings)
     if not created:
         response.status_code = 200
     if stored:
@@ -111,9 +112,17 @@ async def create_report(request: Request, response: Response, background: Backgr
     return detail
 
 
-def _save_report(db, cache, user, report: ReportCreate, stored: list[StoredPhoto], settings,
-                 calendar: WorkCalendar) -> tuple[CaseDetail, bool]:
-    edition = get_active_edition(db_session=db, default=settings.catalog_edition)
+def _intake_settings(db, settings) -> tuple[str, WorkCalendar]:
+    """The active catalog edition and the work calendar, in one query."""
+    stored = dict(db.execute(select(Setting.key, Setting.value_json)
+                             .where(Setting.key.in_((ACTIVE_EDITION_KEY, WORK_CALENDAR_KEY)))).all())
+    edition = json.loads(stored[ACTIVE_EDITION_KEY]) if ACTIVE_EDITION_KEY in stored else settings.catalog_edition
+    return edition, calendar_from_setting(stored.get(WORK_CALENDAR_KEY), settings.timezone)
+
+
+def _save_report(db, cache, user, report: ReportCreate, stored: list[StoredPhoto],
+                 settings) -> tuple[CaseDetail, bool]:
+    edition, calendar = _intake_settings(db, settings)
     new = service.create_report(db_session=db, cache=cache, edition=edition, user=user, report=report,
                                 photos=stored, timezone=settings.timezone)
     try:
