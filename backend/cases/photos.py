@@ -7,9 +7,10 @@ committed are orphans that :func:`sweep_orphans` removes (the database is the so
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from multiprocessing import get_context
@@ -37,12 +38,32 @@ def photo_store(settings: Settings) -> PhotoStore:
 def process_and_store(data: bytes, *, settings: Settings, store: PhotoStore) -> StoredPhoto:
     """Validate (PhotoRejected 413/422) and write the original; CPU-bound, call it in a thread.
 
-    The EXIF-free display and thumbnail copies are not made here: they are derived data, made
-    after the response (:func:`make_copies`) or on first view, so a report's acknowledgement
-    waits only for the checks and the durable write of the original.
+    The durable write of the bytes (fsync) and the decoding check both release the GIL, so they
+    run side by side: the bytes are staged under a temp name while Pillow checks them, and only
+    a photo that passed gets its key. The EXIF-free display and thumbnail copies are not made
+    here: they are derived data, made after the response (:func:`make_copies`) or on first view,
+    so a report's acknowledgement waits only for the checks and the durable write.
     """
-    info = inspect_image(data, max_bytes=settings.max_photo_bytes, max_pixels=settings.max_photo_pixels)
-    return StoredPhoto(info, store.put(data, info.sha256, "original", info.ext))
+    if not 0 < len(data) <= settings.max_photo_bytes:  # refused at once, nothing to stage
+        inspect_image(data, max_bytes=settings.max_photo_bytes, max_pixels=settings.max_photo_pixels)
+    sha256 = hashlib.sha256(data).hexdigest()
+    staged = _staging_pool().submit(store.stage, data, sha256)
+    try:
+        info = inspect_image(data, max_bytes=settings.max_photo_bytes, max_pixels=settings.max_photo_pixels)
+    except BaseException:
+        staged.add_done_callback(lambda done: _discard_staged(store, done))
+        raise
+    return StoredPhoto(info, store.publish(staged.result(), sha256, info.ext))
+
+
+@lru_cache(maxsize=1)
+def _staging_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="photo-stage")
+
+
+def _discard_staged(store: PhotoStore, done: Future) -> None:
+    if not done.cancelled() and done.exception() is None:
+        store.discard(done.result())
 
 
 def make_copies(store: PhotoStore, sha256: str, original_key: str, *, max_pixels: int) -> tuple[str, str]:

@@ -149,6 +149,50 @@ class PhotoStore:
                     os.unlink(tmp)
         return key
 
+    def stage(self, data: bytes, sha256: str) -> Path:
+        """Write and fsync an original's bytes to a temp file in its shard directory.
+
+        Nothing is visible under a key yet: :meth:`publish` names it once the photo has passed
+        its checks (whose result, the file extension, is not known while this runs), and
+        :meth:`discard` drops it otherwise. A crash leaves a temp file the sweep removes.
+        """
+        directory = self.path_for(make_key(sha256, "original", "jpg")).parent
+        tmp: str | None = None
+        try:
+            self._make_dirs(directory)
+            fd, tmp = tempfile.mkstemp(prefix=f".{sha256}.original.", suffix=_TEMP_SUFFIX, dir=directory)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, self._file_mode)
+            staged, tmp = Path(tmp), None
+            return staged
+        except OSError as exc:
+            if exc.errno in _NO_SPACE:
+                raise StorageFull(len(data)) from exc
+            raise
+        finally:
+            if tmp is not None:
+                with suppress(FileNotFoundError):
+                    os.unlink(tmp)
+
+    def publish(self, staged: Path, sha256: str, ext: str) -> str:
+        """Give a staged original its key (atomic rename, directory fsynced); returns the key."""
+        key = make_key(sha256, "original", ext)
+        path = self.path_for(key)
+        if self._already_stored(path, staged.stat().st_size):
+            self.discard(staged)
+            return key
+        os.replace(staged, path)
+        _fsync_dir(path.parent)
+        return key
+
+    @staticmethod
+    def discard(staged: Path) -> None:
+        with suppress(FileNotFoundError):
+            staged.unlink()
+
     def _already_stored(self, path: Path, size: int) -> bool:
         try:
             if path.stat().st_size != size:  # a different encoding of a derived copy: replace it

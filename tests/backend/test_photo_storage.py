@@ -222,3 +222,29 @@ def test_delete(store, photo):
 
 def test_empty_or_missing_store_has_no_orphans(tmp_path):
     assert PhotoStore(tmp_path / "never-created").orphans([]) == []
+
+
+def test_photos_are_staged_while_checked_and_only_accepted_ones_get_a_key(tmp_path):
+    """Intake writes the bytes while Pillow checks them: an accepted photo ends under its key
+    (written once), a refused one leaves no file at all, not even a temp file."""
+    from backend.cases.photos import process_and_store
+    from backend.config import Settings
+    from backend.photos.processing import PhotoRejected
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/unused.sqlite", photo_dir=tmp_path / "photos")
+    store = PhotoStore(settings.photo_dir)
+    good = ti.jpeg(640, 480, seed=7)
+    stored = process_and_store(good, settings=settings, store=store)
+    assert store.read(stored.original_key) == good
+    assert files_under(store.root) == [stored.original_key]
+    assert process_and_store(good, settings=settings, store=store).original_key == stored.original_key
+    assert files_under(store.root) == [stored.original_key]  # a replay adds nothing
+    truncated = ti.jpeg(640, 480, seed=8)[:-4000]
+    with pytest.raises(PhotoRejected):
+        process_and_store(truncated, settings=settings, store=store)
+    with pytest.raises(PhotoRejected):
+        process_and_store(b"not a photo at all", settings=settings, store=store)
+    deadline = time.monotonic() + 10  # the staged copies are discarded as their writes finish
+    while files_under(store.root) != [stored.original_key] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert files_under(store.root) == [stored.original_key]
