@@ -44,6 +44,23 @@ class Settings(BaseSettings):
             return "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
 
+    @field_validator("tile_url")
+    @classmethod
+    def _own_tile_server(cls, value: str) -> str:
+        # The map pages refuse to name public tile or CDN hosts (they are unreachable on the
+        # isolated networks we serve, and we load nothing from them); say so at start-up, not
+        # as a failing page later.
+        from map_viewer.scan import cdn_host_references
+
+        public = cdn_host_references(value)
+        if public:
+            raise ValueError(
+                f"GRIDWATCH_TILE_URL names a public tile/CDN host ({', '.join(public)}); point it at "
+                "your own tile server (e.g. http://tiles.intranet/{z}/{x}/{y}.png) or leave it empty "
+                "for GridWatch's own vector layers. / 底图地址不能使用公共瓦片或 CDN 主机，请配置本单位的瓦片服务，"
+                "或留空以使用 GridWatch 自带的矢量图层。")
+        return value
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -212,3 +212,15 @@ def test_pages_are_shells_without_data(client, district, seeded):
         assert "/static/vendor/leaflet@1.9.3/dist/leaflet.js" in html
     assert client.get("/map/analysis/cases").status_code == 422
     assert "热点分析" in client.get("/map").text
+
+
+def test_a_public_tile_host_is_refused_at_start_up_with_a_clear_message():
+    """Map pages never name public tile hosts; configuring one fails when the settings load,
+    saying what to do, instead of every map page failing later."""
+    from pydantic import ValidationError
+
+    from backend.config import Settings
+
+    with pytest.raises(ValidationError, match="own tile server"):
+        Settings(tile_url="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    assert Settings(tile_url="http://tiles.intranet.example/{z}/{x}/{y}.png").tile_url.startswith("http://tiles")
