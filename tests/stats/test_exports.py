@@ -111,6 +111,49 @@ def test_every_table_in_xlsx_and_csv_matches_the_api(env):
     assert r.status_code == 404 and r.json()["error"]["message_zh"]
 
 
+
+def _approx_or_none(cell, value):
+    return (cell is None and value is None) or cell == pytest.approx(value)
+
+
+def test_trend_top_problems_grids_and_every_scorecard_sheet_match_the_api(env):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(_download(env, "/api/stats/export/tables.xlsx").content), read_only=True)
+
+    def sheet(name):
+        rows = list(wb[name].iter_rows(values_only=True))
+        return [dict(zip(rows[0], row, strict=True)) for row in rows[2:]]  # row 2 is the English header
+
+    trend = env.get("/api/stats/trend", month="2026-06").json()
+    assert [r["月份"] for r in sheet("trend")] == [r["month"] for r in trend]
+    for cells, api in zip(sheet("trend"), trend, strict=True):
+        assert (cells["受理数"], cells["应结案数"], cells["结案数"], cells["按期结案数"]) == (
+            api["received"], api["should_close"], api["closed"], api["closed_on_time"]), api["month"]
+        assert _approx_or_none(cells["结案率%"], api["closure_rate"]), api["month"]
+
+    pareto = env.get("/api/stats/kpis", month="2026-06").json()["pareto"]
+    assert [(r["小类代码"], r["件数"]) for r in sheet("top_problems")] == [(p["minor_code"], p["count"]) for p in pareto]
+
+    grids = {r["grid_code"]: r for r in env.get("/api/stats/grids", month="2026-06").json()}
+    cells = {r["网格编码"]: r for r in sheet("grids")}
+    assert set(cells) == set(grids)
+    for code, api in grids.items():
+        assert (cells[code]["受理数"], cells[code]["应结案数"], cells[code]["结案数"], cells[code]["当前超期数"]) == (
+            api["received"], api["should_close"], api["closed"], api["overdue_now"]), code
+        assert _approx_or_none(cells[code]["结案率%"], api["closure_rate"]), code
+
+    for post in ("inspectors", "operators", "shift_leaders", "dispatchers", "departments", "regions"):
+        api = env.get(f"/api/stats/evaluation/{post}", month="2026-06").json()["rows"]
+        cells = {str(r["编号"]): r for r in sheet(f"scorecard_{post}")}
+        assert set(cells) == {str(r["subject"]["id"]) for r in api}, post
+        for row in api:
+            got = cells[str(row["subject"]["id"])]
+            assert _approx_or_none(got["综合指标值"], row["composite"]["value"]), (post, row["subject"])
+            assert got["等级"] == row["composite"]["rating"], (post, row["subject"])
+            for key, ind in row["indicators"].items():
+                assert _approx_or_none(got[ind["label_zh"]], ind["value"]), (post, row["subject"], key)
+
 @pytest.mark.browser
 def test_monthly_report_pdf_renders_with_extractable_text(env, artifacts_dir):
     from pypdf import PdfReader
