@@ -49,15 +49,21 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, help="Worker processes."),
+    ssl_certfile: str = typer.Option("", help="TLS certificate (PEM): phones need HTTPS for GPS and offline use."),
+    ssl_keyfile: str = typer.Option("", help="TLS private key (PEM) of --ssl-certfile."),
 ) -> None:
-    """Serve the web app and API."""
+    """Serve the web app and API (over HTTPS when given a certificate and key)."""
     import uvicorn
+
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise typer.BadParameter("give both --ssl-certfile and --ssl-keyfile, or neither")
+    tls = {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile} if ssl_certfile else {}
 
     # A worker imports the whole GIS stack before it answers the supervisor's health check; on a
     # busy two-core machine that takes longer than uvicorn's 5 s default, and the workers were
     # killed and restarted in a loop.
     uvicorn.run("backend.main:create_app", factory=True, host=host, port=port, workers=workers,
-                timeout_worker_healthcheck=60)
+                timeout_worker_healthcheck=60, **tls)
 
 
 @app.command()

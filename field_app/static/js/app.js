@@ -82,6 +82,9 @@ function renderWho() {
 /** Refresh what the phone keeps (bundle, tasks), then send the outbox. Quiet when offline. */
 async function refreshAll({ bundle = true } = {}) {
   if (!navigator.onLine || !state.session) return;
+  // Queued reports first, beside the refresh: on a weak signal they matter more than a fresh
+  // bundle or the task inbox (which fetches each task's case and thumbnails).
+  const sending = outbox.syncNow();
   try {
     if (bundle) await refreshBundle();
     await refreshTasks();
@@ -90,7 +93,7 @@ async function refreshAll({ bundle = true } = {}) {
     else if (!error.retryable) toast(errorText(error), "error");
   }
   renderWho();
-  await outbox.syncNow();
+  await sending;
   document.body.dataset.refreshed = new Date().toISOString(); // tests wait on this
 }
 
@@ -117,6 +120,9 @@ async function onLogin(event) {
 }
 
 function registerServiceWorker() {
+  // Phones reach the server by a LAN address: over plain http the browser silently disables
+  // the service worker and geolocation, so say why instead of failing quietly.
+  if (!window.isSecureContext) { toast(t("insecure_context"), "error"); return; }
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.register("sw.js", { scope: "./" }).catch(() => {
     toast(t("offline_unavailable"), "error");
