@@ -5,7 +5,9 @@ Nothing is built at import time; callers pass a URL (usually from Settings).
 
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,6 +69,49 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+
+
+class _SqliteWriters:
+    """One writer at a time on a SpatiaLite file, queued on locks that wake the next at once.
+
+    SQLite itself allows one writer and makes the others retry after sleeping (1, 2, 5, 10 …
+    ms, its busy handler): under concurrent intake the cores sat idle in those sleeps. A thread
+    lock (threads of this process) and an ``flock`` on a file beside the database (the other
+    server processes) hand the turn over as soon as the writer commits.
+    """
+
+    def __init__(self, db_path: str) -> None:
+        self._thread_lock = threading.Lock()
+        self._path = f"{db_path}.writer-lock"
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._thread_lock:
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # closing the descriptor releases the flock
+
+
+_WRITERS: dict[str, _SqliteWriters] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+@contextmanager
+def write_turn(session: Session) -> Iterator[None]:
+    """Wrap a short write transaction (first write … commit): on a SpatiaLite file it waits
+    for its turn among this machine's writers; on PostGIS it does nothing (MVCC, row locks)."""
+    bind = session.get_bind()
+    path = bind.url.database if bind.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with _WRITERS_LOCK:
+        writers = _WRITERS.setdefault(os.path.abspath(path), _SqliteWriters(os.path.abspath(path)))
+    with writers.turn():
+        yield
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

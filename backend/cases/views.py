@@ -28,6 +28,7 @@ from backend.cases.photos import (
 )
 from backend.cases.schemas import ActionRequest, CaseDetail, CasePage, ReportCreate, TaskRead
 from backend.catalog.service import ACTIVE_EDITION_KEY
+from backend.db import write_turn
 from backend.deps import AppSettings, DbSession
 from backend.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
 from backend.models import Photo, Setting
@@ -123,10 +124,11 @@ def _intake_settings(db, settings) -> tuple[str, WorkCalendar]:
 def _save_report(db, cache, user, report: ReportCreate, stored: list[StoredPhoto],
                  settings) -> tuple[CaseDetail, bool]:
     edition, calendar = _intake_settings(db, settings)
-    new = service.create_report(db_session=db, cache=cache, edition=edition, user=user, report=report,
-                                photos=stored, timezone=settings.timezone)
     try:
-        db.commit()
+        with write_turn(db):
+            new = service.create_report(db_session=db, cache=cache, edition=edition, user=user, report=report,
+                                        photos=stored, timezone=settings.timezone)
+            db.commit()
     except IntegrityError:
         db.rollback()
         case = service.find_replay(db_session=db, client_uuid=report.client_uuid,
