@@ -13,7 +13,7 @@ from backend.cases import service as case_service
 from backend.cases import workflow as wf
 from backend.cases.locate import SpatialCache
 from backend.cases.schemas import ActionRequest, ReportCreate
-from backend.cases.visibility import contact_for, ensure_visible
+from backend.cases.visibility import contact_for, description_for, ensure_visible
 from backend.duplicates.service import Candidate, find_duplicates, inform_reporters, reporters_of
 from backend.emergency.service import EmergencyFlag, check_text, flag_for_case, flag_from_matches
 from backend.errors import Conflict, Forbidden, NotFound
@@ -34,7 +34,7 @@ def desk_case(db: Session, user: User, case: Case, *, in_list: bool = False) -> 
         id=case.id, ref=case.ref, channel=case.source, status=case.status,
         status_zh=wf.status_label(case.status, "zh"), status_en=wf.status_label(case.status, "en"),
         status_type=wf.status_type(case.status).value, kind=case.kind, minor_code=case.minor_code,
-        description=redact_phone_numbers(case.description) if in_list else case.description,
+        description=redact_phone_numbers(case.description) if in_list else description_for(user, case),
         address=case.address, grid_code=case.grid_code, caller_name=case.reporter_name,
         caller_contact=masked(case.reporter_contact) if in_list else contact_for(user, case),
         owner_user_id=case.owner_user_id,
