@@ -53,11 +53,13 @@ def serve(
     ssl_keyfile: str = typer.Option("", help="TLS private key (PEM) of --ssl-certfile."),
 ) -> None:
     """Serve the web app and API (over HTTPS when given a certificate and key)."""
-    import uvicorn
-
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise typer.BadParameter("give both --ssl-certfile and --ssl-keyfile, or neither")
-    tls = {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile} if ssl_certfile else {}
+    _run_server(host, port, workers, {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile} if ssl_certfile else {})
+
+
+def _run_server(host: str, port: int, workers: int, tls: dict[str, str]) -> None:
+    import uvicorn
 
     # A worker imports the whole GIS stack before it answers the supervisor's health check; on a
     # busy two-core machine that takes longer than uvicorn's 5 s default, and the workers were
@@ -95,7 +97,7 @@ def demo(
     for line in info.lines:
         typer.echo(f"  {line}")
     typer.echo("  stop with Ctrl-C / 按 Ctrl-C 停止\n")
-    serve(host=host, port=port, workers=1)
+    _run_server(host, port, 1, {})
 
 
 @app.command("demo-district")

@@ -76,7 +76,8 @@
       fill(f.department, o.departments, "全部部门 / all departments");
       fill(f.source, o.sources, "全部渠道 / all channels");
       fill(f.major, o.majors, "全部大类 / all major classes");
-      f.month.value = o.default_month;
+      // The filters are usable before the options arrive: keep a month the user already chose.
+      if (!f.month.value) f.month.value = o.default_month;
       $("#gw-user").textContent = o.user.name + " (" + o.user.role + ")";
     });
   }
