@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -35,6 +36,7 @@ def test_serve_over_https_with_a_certificate_and_key(tmp_path: Path) -> None:
     half = subprocess.run([sys.executable, "-m", "backend.cli", "serve", "--ssl-certfile", str(cert)],
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert half.returncode != 0 and "--ssl-keyfile" in half.stderr
+    trusted = ssl.create_default_context(cafile=str(cert))
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "backend.cli", "serve", "--port", str(port),
                                "--ssl-certfile", str(cert), "--ssl-keyfile", str(key)],
@@ -45,7 +47,7 @@ def test_serve_over_https_with_a_certificate_and_key(tmp_path: Path) -> None:
         while True:
             assert server.poll() is None, server.stderr.read().decode(errors="replace")[-2000:]
             try:
-                r = httpx.get(f"https://127.0.0.1:{port}/field/", verify=str(cert), timeout=5)
+                r = httpx.get(f"https://127.0.0.1:{port}/field/", verify=trusted, timeout=5)
                 break
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "the HTTPS server did not answer within 120 s"
