@@ -47,7 +47,10 @@ def test_desk_answer_callback_and_emergency(spatialite_only, live_server, distri
         page.fill("input[name=username]", "operator")
         page.fill("input[name=password]", PASSWORD)
         page.click("#login-form button")
-        page.wait_for_selector("#desk:not([hidden])")
+        try:
+            page.wait_for_selector("#desk:not([hidden])", timeout=60_000)  # a shared 2-core machine
+        except Exception as exc:  # say what the page said, not only that it timed out
+            raise AssertionError(f"desk did not open: {page.inner_text('#login-error')!r}; {problems}") from exc
         page.wait_for_selector(".leaflet-interactive")  # our grid layer is the base map
 
         # 1. a question answered on the spot from the knowledge base

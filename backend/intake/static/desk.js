@@ -38,9 +38,16 @@ function signOut() {
 $("login-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const form = new FormData(ev.target);
-  const r = await fetch("/api/auth/login", { method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username: form.get("username"), password: form.get("password") }) });
-  const data = await r.json();
+  $("login-error").textContent = "";
+  let r, data;
+  try {
+    r = await fetch("/api/auth/login", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: form.get("username"), password: form.get("password") }) });
+    data = await r.json();
+  } catch (err) {
+    $("login-error").textContent = `无法连接服务器 Cannot reach the server: ${err.message}`;
+    return;
+  }
   if (!r.ok) { $("login-error").textContent = data.error ? data.error.message_zh : "登录失败"; return; }
   state.token = data.access_token;
   sessionStorage.setItem("gw.token", state.token);
@@ -269,7 +276,11 @@ async function start() {
   try {
     const me = await api("GET", "/api/auth/me");
     $("who").textContent = `${me.display_name || me.username} · ${me.role}`;
-  } catch (err) { return; }
+  } catch (err) {
+    // Signed in but the desk cannot load (server busy, database down): say so on the login form.
+    $("login-error").textContent = `无法打开受理台 The desk could not open: ${err.message}`;
+    return;
+  }
   $("login").hidden = true;
   $("desk").hidden = false;
   await initMap();
