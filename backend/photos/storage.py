@@ -127,26 +127,7 @@ class PhotoStore:
         path = self.path_for(key)
         if self._already_stored(path, len(data)):
             return key
-        tmp: str | None = None
-        try:
-            self._make_dirs(path.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, self._file_mode)
-            os.replace(tmp, path)
-            tmp = None
-            _fsync_dir(path.parent)  # make the new directory entry itself durable
-        except OSError as exc:
-            if exc.errno in _NO_SPACE:
-                raise StorageFull(len(data)) from exc
-            raise
-        finally:
-            if tmp is not None:
-                with suppress(FileNotFoundError):
-                    os.unlink(tmp)
+        self._move_into_place(self._write_temp(data, path.parent, path.name), path, len(data))
         return key
 
     def stage(self, data: bytes, sha256: str) -> Path:
@@ -157,17 +138,33 @@ class PhotoStore:
         :meth:`discard` drops it otherwise. A crash leaves a temp file the sweep removes.
         """
         directory = self.path_for(make_key(sha256, "original", "jpg")).parent
+        return self._write_temp(data, directory, f"{sha256}.original")
+
+    def publish(self, staged: Path, sha256: str, ext: str) -> str:
+        """Give a staged original its key (atomic rename, directory fsynced); returns the key."""
+        key = make_key(sha256, "original", ext)
+        path = self.path_for(key)
+        size = staged.stat().st_size
+        if self._already_stored(path, size):
+            self.discard(staged)
+        else:
+            self._move_into_place(staged, path, size)
+        return key
+
+    def _write_temp(self, data: bytes, directory: Path, name: str) -> Path:
+        """``data`` written and fsynced to a new temp file ``.<name>.<random>.tmp`` in
+        ``directory`` (removed again if anything fails)."""
         tmp: str | None = None
         try:
             self._make_dirs(directory)
-            fd, tmp = tempfile.mkstemp(prefix=f".{sha256}.original.", suffix=_TEMP_SUFFIX, dir=directory)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=_TEMP_SUFFIX, dir=directory)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, self._file_mode)
-            staged, tmp = Path(tmp), None
-            return staged
+            written, tmp = Path(tmp), None
+            return written
         except OSError as exc:
             if exc.errno in _NO_SPACE:
                 raise StorageFull(len(data)) from exc
@@ -177,16 +174,16 @@ class PhotoStore:
                 with suppress(FileNotFoundError):
                     os.unlink(tmp)
 
-    def publish(self, staged: Path, sha256: str, ext: str) -> str:
-        """Give a staged original its key (atomic rename, directory fsynced); returns the key."""
-        key = make_key(sha256, "original", ext)
-        path = self.path_for(key)
-        if self._already_stored(path, staged.stat().st_size):
-            self.discard(staged)
-            return key
-        os.replace(staged, path)
-        _fsync_dir(path.parent)
-        return key
+    def _move_into_place(self, tmp: Path, path: Path, size: int) -> None:
+        """Rename a written temp file to its final name and make the directory entry durable."""
+        try:
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        except OSError as exc:
+            self.discard(tmp)  # gone already if the rename happened
+            if exc.errno in _NO_SPACE:
+                raise StorageFull(size) from exc
+            raise
 
     @staticmethod
     def discard(staged: Path) -> None:
