@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated
 
@@ -27,7 +26,7 @@ from backend.cases.photos import (
     served_key,
 )
 from backend.cases.schemas import ActionRequest, CaseDetail, CasePage, ReportCreate, TaskRead
-from backend.catalog.service import ACTIVE_EDITION_KEY
+from backend.catalog.service import ACTIVE_EDITION_KEY, edition_from_setting
 from backend.db import write_turn
 from backend.deps import AppSettings, DbSession
 from backend.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
@@ -117,8 +116,8 @@ def _intake_settings(db, settings) -> tuple[str, WorkCalendar]:
     """The active catalog edition and the work calendar, in one query."""
     stored = dict(db.execute(select(Setting.key, Setting.value_json)
                              .where(Setting.key.in_((ACTIVE_EDITION_KEY, WORK_CALENDAR_KEY)))).all())
-    edition = json.loads(stored[ACTIVE_EDITION_KEY]) if ACTIVE_EDITION_KEY in stored else settings.catalog_edition
-    return edition, calendar_from_setting(stored.get(WORK_CALENDAR_KEY), settings.timezone)
+    return (edition_from_setting(stored.get(ACTIVE_EDITION_KEY), settings.catalog_edition),
+            calendar_from_setting(stored.get(WORK_CALENDAR_KEY), settings.timezone))
 
 
 def _save_report(db, cache, user, report: ReportCreate, stored: list[StoredPhoto],

@@ -41,7 +41,12 @@ def load_catalog(*, db_session: Session, rows: list[CatalogRow]) -> dict[str, di
 
 def get_active_edition(*, db_session: Session, default: str) -> str:
     row = db_session.get(Setting, ACTIVE_EDITION_KEY)
-    return json.loads(row.value_json) if row else default
+    return edition_from_setting(None if row is None else row.value_json, default)
+
+
+def edition_from_setting(value_json: str | None, default: str) -> str:
+    """The edition a stored ``catalog.active_edition`` value names, or ``default`` when unset."""
+    return json.loads(value_json) if value_json is not None else default
 
 
 def set_active_edition(*, db_session: Session, edition: str) -> None:
