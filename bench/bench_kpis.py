@@ -65,6 +65,7 @@ from backend.stats.filters import StatsFilter, Window  # noqa: E402
 from backend.stats.kpis import compute_kpis  # noqa: E402
 from backend.stats.measures import OPEN_STATUSES, PUBLIC_CHANNELS  # noqa: E402
 from backend.stats.trend import compute_trend  # noqa: E402
+from tests.conftest import create_postgis_database  # noqa: E402
 
 TZ = "Asia/Shanghai"
 SOURCES = np.array(["inspector", "phone", "web", "wechat", "app", "weibo", "sms", "provincial", "media", "video"])
@@ -323,20 +324,6 @@ def start_cluster(folder: str, port: int) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def fresh_database(admin_url: str, name: str) -> str:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    eng = create_engine(url)
-    with eng.begin() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    eng.dispose()
-    return url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10^5 cases instead of 10^6")
@@ -386,7 +373,7 @@ def run(admin_url: str, n: int, repeat: int, arrivals_per_round: int, reuse: boo
     url = _loaded(admin_url, n) if reuse else None
     load_s = None
     if url is None:
-        url = fresh_database(admin_url, "bench_kpis")
+        url = create_postgis_database(admin_url, "bench_kpis")
         upgrade(url)
         rng = np.random.default_rng(8)
         t = time.perf_counter()
