@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.live_app import free_port
 
 
 def test_demo_serves_on_spatialite_and_stops_cleanly_on_ctrl_c(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "GRIDWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}",
            "GRIDWATCH_PHOTO_DIR": str(tmp_path / "photos"),
            # a smaller year of history: this test is about serving and stopping; the history

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,14 +21,9 @@ from backend.models import Case, Photo
 from backend.photos import testimages
 from backend.photos.storage import PhotoStore
 from tests.backend.district import cell_centre
+from tests.live_app import free_port
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start_server(db_url: str, photo_dir: Path, port: int, grace: float) -> subprocess.Popen:
@@ -50,7 +44,7 @@ def _start_server(db_url: str, photo_dir: Path, port: int, grace: float) -> subp
 
 def test_sigkill_during_uploads_loses_nothing_and_leaves_no_orphans(db_url, db, district, tmp_path):
     photo_dir = tmp_path / "photos"
-    port = _free_port()
+    port = free_port()
     server = _start_server(db_url, photo_dir, port, grace=600)
     base = f"http://127.0.0.1:{port}"
     acknowledged: list[str] = []

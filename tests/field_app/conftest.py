@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,13 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from backend.config import Settings
 from backend.main import create_app
 from tests.backend.district import District, build_district
 from tests.field_app.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.live_app import free_port, serve_in_thread
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -105,32 +104,13 @@ class LiveServer:
         return httpx.Client(base_url=self.url, headers=self.district.headers(who), timeout=30)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(settings: Settings, district: District) -> Iterator[LiveServer]:
     """create_app(settings) served by uvicorn in a thread on a free loopback port."""
     counter = ByteCounter()
-    port = free_port()
-    config = uvicorn.Config(CountingApp(create_app(settings), counter), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", district, settings, counter)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_in_thread(CountingApp(create_app(settings), counter), lifespan="on",
+                         timeout_graceful_shutdown=2) as url:
+        yield LiveServer(url, district, settings, counter)
 
 
 @pytest.fixture

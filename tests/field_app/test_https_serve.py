@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -15,13 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.live_app import free_port
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed to make a test certificate")
@@ -37,7 +32,7 @@ def test_serve_over_https_with_a_certificate_and_key(tmp_path: Path) -> None:
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert half.returncode != 0 and "--ssl-keyfile" in half.stderr
     trusted = ssl.create_default_context(cafile=str(cert))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "backend.cli", "serve", "--port", str(port),
                                "--ssl-certfile", str(cert), "--ssl-keyfile", str(key)],
                               env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

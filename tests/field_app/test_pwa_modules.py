@@ -5,20 +5,17 @@ orientation. Served by the field router alone (no database needed)."""
 from __future__ import annotations
 
 import base64
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from backend.errors import install_error_handlers
 from backend.field.views import pwa_router
 from backend.photos import testimages
 from tests.field_app.browser import PHONE
-from tests.field_app.conftest import free_port
+from tests.live_app import serve_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -28,15 +25,8 @@ def static_site() -> Iterator[str]:
     app = FastAPI()
     install_error_handlers(app)
     app.include_router(pwa_router)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(app, start_timeout=60) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,13 +18,13 @@ from urllib.parse import urlsplit
 import httpx
 import numpy as np
 import pytest
-import uvicorn
 
 from backend.config import Settings
 from backend.db import make_engine, make_sessionmaker
 from backend.main import create_app
 from backend.photos import testimages
 from tests.backend.district import PASSWORD, build_district, cell_centre
+from tests.live_app import serve_in_thread
 from tests.map_viewer.conftest import CHROMIUM, CHROMIUM_ARGS, PageLog
 from tests.maps.seed import HOT_GRID, Seeded, seed_cases
 
@@ -34,12 +32,6 @@ from tests.maps.seed import HOT_GRID, Seeded, seed_cases
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.xdist_group("maps_browser")]
 
 ANALYSIS = ("density", "choropleth", "hotspots", "closure", "comparison", "inventory")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Site:
@@ -64,15 +56,11 @@ def site(map_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         seeded = seed_cases(db, district)
     engine.dispose()
     settings = Settings(database_url=map_db_url, demo_mode=True, photo_dir=tmp_path_factory.mktemp("photos"))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    root = f"http://127.0.0.1:{port}"
+    with serve_in_thread(create_app(settings)) as root:
+        yield _site_with_a_filed_case(root, settings, seeded, district)
+
+
+def _site_with_a_filed_case(root: str, settings: Settings, seeded: Seeded, district: Any) -> Site:
     # One filed case with a real photo, for the dispatcher to dispatch from the map.
     lon, lat = cell_centre(1, 0)
     body = {"client_uuid": str(uuid.uuid4()), "kind": "event", "minor_code": "06010", "lon": lon, "lat": lat,
@@ -86,11 +74,7 @@ def site(map_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         r = http.post(f"/api/cases/{case['id']}/actions", json={"action": "file"},
                       headers=district.headers("shift_leader"))
         assert r.status_code == 200, r.text
-    try:
-        yield Site(root, settings, seeded, district, case)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    return Site(root, settings, seeded, district, case)
 
 
 @pytest.fixture(scope="module")

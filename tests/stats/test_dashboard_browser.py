@@ -4,26 +4,18 @@ request leaving 127.0.0.1. Screenshots go to tests/artifacts/stats_*.png."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 
 from backend.main import create_app
 from tests.backend.district import PASSWORD
+from tests.live_app import serve_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_js(page, expression: str, timeout: float = 120) -> None:
@@ -37,17 +29,8 @@ def wait_js(page, expression: str, timeout: float = 120) -> None:
 
 @pytest.fixture
 def server(env):
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(env.settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(env.settings)) as url:
+        yield url
 
 
 def test_dashboard_page_offline_with_drilldown_and_export(env, server, artifacts_dir, tmp_path):
